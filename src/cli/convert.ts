@@ -1,0 +1,58 @@
+import { resolve } from 'node:path';
+import { convert, type ConvertResult } from '../pipeline/convert.js';
+import { SPLITS } from '../pipeline/contract.js';
+import { type CliCommand, parseList, parseSeed, parseSizes, printJson } from './common.js';
+import { progressReporter } from './progress.js';
+
+export function convertSummary(r: ConvertResult): Record<string, unknown> {
+  return {
+    source: r.source,
+    images: r.images,
+    seconds: Number(r.seconds.toFixed(3)),
+    imagesPerSecond: Number((r.images / Math.max(r.seconds, 1e-9)).toFixed(1)),
+    datasets: r.datasets.map((d) => ({
+      flag: d.flag,
+      counts: d.counts,
+      official: d.spec.officialCounts,
+      files: d.files,
+    })),
+  };
+}
+
+export const convertCommand: CliCommand = {
+  command: 'convert',
+  describe: 'Build the MedMNIST dataset(s) of one raw source',
+  builder: (y) =>
+    y
+      .option('source', { type: 'string', demandOption: true, describe: 'source id (see `list`)' })
+      .option('input', { type: 'string', demandOption: true, describe: 'folder with the raw download' })
+      .option('out', { type: 'string', demandOption: true, describe: 'output folder' })
+      .option('size', { type: 'string', default: '28', describe: 'image sizes, comma separated (28,64,128,224)' })
+      .option('format', { type: 'string', default: 'npz', describe: 'output formats, comma separated' })
+      .option('split', { type: 'string', default: 'official', describe: 'official | grouped | manifest:FILE' })
+      .option('seed', { type: 'number', default: 0, describe: 'seed of the documented split order' })
+      .option('workers', { type: 'number', describe: 'images decoded in parallel (default: CPU cores)' })
+      .option('json', { type: 'boolean', default: false, describe: 'print a JSON summary on stdout' }),
+  run: async (a) => {
+    const r = await convert({
+      source: String(a['source']),
+      input: resolve(String(a['input'])),
+      out: resolve(String(a['out'])),
+      sizes: parseSizes(a['size']),
+      formats: parseList(a['format'], '--format', 'npz'),
+      split: String(a['split']),
+      seed: parseSeed(a['seed']),
+      workers: a['workers'] === undefined ? undefined : Number(a['workers']),
+      onProgress: progressReporter(),
+    });
+    if (a['json']) printJson(convertSummary(r));
+    else {
+      for (const d of r.datasets) {
+        const counts = SPLITS.map((s) => `${s} ${d.counts[s]}`).join(', ');
+        process.stderr.write(`${d.flag}: ${counts} -> ${d.files.map((f) => f.name).join(', ')}\n`);
+      }
+      process.stderr.write(`${r.images} images in ${r.seconds.toFixed(1)} s\n`);
+    }
+    return 0;
+  },
+};

@@ -1,0 +1,48 @@
+// CLI entry (design §4): parse flags with yargs, dispatch to one file per command, map errors to exit
+// codes (0 ok, 1 data/verification error, 2 usage error).
+import yargs from 'yargs';
+import { exitCodeOf } from '../pipeline/errors.js';
+import { TOOL_VERSION } from '../version.js';
+import type { CliCommand } from './common.js';
+import { convertCommand } from './convert.js';
+import { demoCommand } from './demo.js';
+import { listCommand } from './list.js';
+
+export const COMMANDS: readonly CliCommand[] = [convertCommand, listCommand, demoCommand];
+
+export async function main(argv: string[]): Promise<number> {
+  let code = 0;
+  let usage: string | null = null;
+  const y = yargs(argv)
+    .scriptName('medmnist-build')
+    .usage('$0 <command> [options]\n\nRegenerate MedMNIST datasets from their raw public sources.')
+    .version(TOOL_VERSION)
+    .help()
+    .strict()
+    .recommendCommands()
+    .demandCommand(1, 'Name a command; try `medmnist-build demo` first.')
+    .wrap(Math.min(110, process.stdout.columns ?? 100))
+    .fail((msg, err) => {
+      if (err) throw err;
+      usage = msg;
+    })
+    .exitProcess(false);
+  for (const c of COMMANDS) {
+    y.command(c.command, c.describe, c.builder, async (args) => {
+      code = await c.run(args as Record<string, unknown>);
+    });
+  }
+  try {
+    await y.parseAsync();
+  } catch (err) {
+    const msg = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`medmnist-build: ${msg}\n`);
+    if (process.env['MEDMNIST_BUILD_DEBUG'] && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+    return exitCodeOf(err);
+  }
+  if (usage !== null) {
+    process.stderr.write(`medmnist-build: ${usage}\nRun \`medmnist-build --help\` for usage.\n`);
+    return 2;
+  }
+  return code;
+}

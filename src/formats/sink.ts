@@ -1,0 +1,52 @@
+// The sink interface: one writer per (format, size). The engine streams every image, split by split
+// (train, val, test), in index order; a sink writes into a temporary folder the engine owns and
+// returns the names of the files it wrote there. The engine renames them into place when all sinks
+// are done, so a failed run leaves nothing.
+import type { DatasetSpec, Sample, SplitName } from '../pipeline/contract.js';
+
+export interface SinkContext {
+  spec: DatasetSpec;
+  /** Image side S. */
+  size: number;
+  /** `F` when S = 28 else `F_S` (MedMNIST naming). */
+  baseName: string;
+  /** Temporary folder to write into (same file system as the output folder). */
+  dir: string;
+  /** Number of samples per split, known before the first write. */
+  counts: Record<SplitName, number>;
+  /** Shape of one image: [S, S] or [S, S, 3] (3D: [S, S, S]). */
+  imageShape: number[];
+  /** Format options from the CLI (compression...). */
+  options: Readonly<Record<string, string | number | boolean>>;
+}
+
+export interface SinkRecord {
+  split: SplitName;
+  /** Index within the split. */
+  index: number;
+  sample: Sample;
+  /** Image bytes, uint8, C order, imageShape. */
+  pixels: Uint8Array;
+  /** Label values, length spec.labelColumns. */
+  label: Uint8Array;
+}
+
+export interface DatasetSink {
+  write(record: SinkRecord): Promise<void>;
+  /** Called after the last record of every split; returns file names relative to ctx.dir. */
+  finish(): Promise<string[]>;
+  /** Release resources after an error; the engine deletes the folder. */
+  abort(): Promise<void>;
+}
+
+export interface OutputFormat {
+  /** The --format name. */
+  name: string;
+  /** Names of the files this format writes for a dataset at one size (for planning and verify). */
+  fileNames(baseName: string): string[];
+  createSink(ctx: SinkContext): Promise<DatasetSink>;
+}
+
+export function baseNameFor(flag: string, size: number): string {
+  return size === 28 ? flag : `${flag}_${size}`;
+}

@@ -1,0 +1,310 @@
+// A small deterministic ZIP writer and reader for NPZ: stored members streamed to disk, ZIP64 when a
+// member, an offset or the entry count needs it, CRC-32 from Node's zlib.crc32, fixed 1980-01-01
+// timestamps. Sizes are known before a stored member starts, so the local header carries them; the
+// CRC is patched in place when the member ends (no data descriptors).
+import { open, type FileHandle } from 'node:fs/promises';
+import { crc32 } from 'node:zlib';
+
+const DOS_TIME = 0;
+const DOS_DATE = (0 << 9) | (1 << 5) | 1; // 1980-01-01
+const U32 = 0xffffffff;
+const WRITE_CHUNK = 1 << 20;
+
+interface CentralEntry {
+  name: Buffer;
+  crc: number;
+  compressedSize: number;
+  size: number;
+  offset: number;
+  method: number;
+}
+
+/** A member being written; call write() with its bytes, then end(). */
+export interface ZipMemberWriter {
+  write(chunk: Uint8Array): Promise<void>;
+  end(): Promise<void>;
+}
+
+function needs64(n: number): boolean {
+  return n >= U32;
+}
+
+export class ZipWriter {
+  private pos = 0;
+  private readonly entries: CentralEntry[] = [];
+  private buf = Buffer.allocUnsafe(WRITE_CHUNK);
+  private bufLen = 0;
+  private open = false;
+
+  private constructor(private readonly fh: FileHandle) {}
+
+  static async create(path: string): Promise<ZipWriter> {
+    return new ZipWriter(await open(path, 'w'));
+  }
+
+  private async flush(): Promise<void> {
+    if (this.bufLen === 0) return;
+    await this.fh.write(this.buf, 0, this.bufLen, this.pos - this.bufLen);
+    this.buf = Buffer.allocUnsafe(WRITE_CHUNK);
+    this.bufLen = 0;
+  }
+
+  private async append(data: Uint8Array): Promise<void> {
+    if (data.length >= WRITE_CHUNK) {
+      await this.flush();
+      await this.fh.write(data, 0, data.length, this.pos);
+      this.pos += data.length;
+      return;
+    }
+    if (this.bufLen + data.length > WRITE_CHUNK) await this.flush();
+    this.buf.set(data, this.bufLen);
+    this.bufLen += data.length;
+    this.pos += data.length;
+  }
+
+  /**
+   * Start a member whose raw bytes (already compressed when method = 8) total `compressedSize`, with
+   * `size` uncompressed bytes; for stored members both are equal. `crcOf` is fed the uncompressed data.
+   */
+  async beginStored(name: string, size: number): Promise<ZipMemberWriter> {
+    if (this.open) throw new Error('zip: previous member not ended');
+    this.open = true;
+    const nameBuf = Buffer.from(name, 'utf8');
+    const zip64 = needs64(size);
+    const offset = this.pos;
+    const extra = zip64 ? Buffer.alloc(20) : Buffer.alloc(0);
+    if (zip64) {
+      extra.writeUInt16LE(0x0001, 0);
+      extra.writeUInt16LE(16, 2);
+      extra.writeBigUInt64LE(BigInt(size), 4);
+      extra.writeBigUInt64LE(BigInt(size), 12);
+    }
+    const h = Buffer.alloc(30);
+    h.writeUInt32LE(0x04034b50, 0);
+    h.writeUInt16LE(zip64 ? 45 : 20, 4);
+    h.writeUInt16LE(0x0800, 6); // UTF-8 names
+    h.writeUInt16LE(0, 8); // stored
+    h.writeUInt16LE(DOS_TIME, 10);
+    h.writeUInt16LE(DOS_DATE, 12);
+    h.writeUInt32LE(0, 14); // CRC patched at end()
+    h.writeUInt32LE(zip64 ? U32 : size, 18);
+    h.writeUInt32LE(zip64 ? U32 : size, 22);
+    h.writeUInt16LE(nameBuf.length, 26);
+    h.writeUInt16LE(extra.length, 28);
+    await this.append(h);
+    await this.append(nameBuf);
+    await this.append(extra);
+    let crc = 0;
+    let written = 0;
+    return {
+      write: async (chunk) => {
+        crc = crc32(chunk, crc);
+        written += chunk.length;
+        if (written > size) throw new Error(`zip: member ${name} exceeds its declared size ${size}`);
+        await this.append(chunk);
+      },
+      end: async () => {
+        if (written !== size) throw new Error(`zip: member ${name} has ${written} bytes, declared ${size}`);
+        await this.flush();
+        const c = Buffer.alloc(4);
+        c.writeUInt32LE(crc >>> 0, 0);
+        await this.fh.write(c, 0, 4, offset + 14);
+        this.entries.push({ name: nameBuf, crc: crc >>> 0, compressedSize: size, size, offset, method: 0 });
+        this.open = false;
+      },
+    };
+  }
+
+  /** Write a whole member whose bytes are in memory. */
+  async addStored(name: string, data: Uint8Array): Promise<void> {
+    const m = await this.beginStored(name, data.length);
+    await m.write(data);
+    await m.end();
+  }
+
+  /** Write a member already deflated (raw DEFLATE) with its CRC and sizes known. */
+  async addDeflated(name: string, deflated: Uint8Array, size: number, crc: number): Promise<void> {
+    if (this.open) throw new Error('zip: previous member not ended');
+    const nameBuf = Buffer.from(name, 'utf8');
+    const zip64 = needs64(size) || needs64(deflated.length);
+    const offset = this.pos;
+    const extra = zip64 ? Buffer.alloc(20) : Buffer.alloc(0);
+    if (zip64) {
+      extra.writeUInt16LE(0x0001, 0);
+      extra.writeUInt16LE(16, 2);
+      extra.writeBigUInt64LE(BigInt(size), 4);
+      extra.writeBigUInt64LE(BigInt(deflated.length), 12);
+    }
+    const h = Buffer.alloc(30);
+    h.writeUInt32LE(0x04034b50, 0);
+    h.writeUInt16LE(zip64 ? 45 : 20, 4);
+    h.writeUInt16LE(0x0800, 6);
+    h.writeUInt16LE(8, 8);
+    h.writeUInt16LE(DOS_TIME, 10);
+    h.writeUInt16LE(DOS_DATE, 12);
+    h.writeUInt32LE(crc >>> 0, 14);
+    h.writeUInt32LE(zip64 ? U32 : deflated.length, 18);
+    h.writeUInt32LE(zip64 ? U32 : size, 22);
+    h.writeUInt16LE(nameBuf.length, 26);
+    h.writeUInt16LE(extra.length, 28);
+    await this.append(h);
+    await this.append(nameBuf);
+    await this.append(extra);
+    await this.append(deflated);
+    this.entries.push({ name: nameBuf, crc: crc >>> 0, compressedSize: deflated.length, size, offset, method: 8 });
+  }
+
+  async close(): Promise<void> {
+    if (this.open) throw new Error('zip: member not ended before close');
+    const cdStart = this.pos;
+    for (const e of this.entries) {
+      const z64 = needs64(e.size) || needs64(e.compressedSize) || needs64(e.offset);
+      const fields: bigint[] = [];
+      if (z64) {
+        // Order fixed by the spec: uncompressed size, compressed size, offset (only those set to 0xFFFFFFFF).
+        fields.push(BigInt(e.size), BigInt(e.compressedSize), BigInt(e.offset));
+      }
+      const extra = Buffer.alloc(fields.length ? 4 + 8 * fields.length : 0);
+      if (fields.length) {
+        extra.writeUInt16LE(0x0001, 0);
+        extra.writeUInt16LE(8 * fields.length, 2);
+        fields.forEach((v, i) => extra.writeBigUInt64LE(v, 4 + 8 * i));
+      }
+      const h = Buffer.alloc(46);
+      h.writeUInt32LE(0x02014b50, 0);
+      h.writeUInt16LE(z64 ? 45 : 20, 4); // made by: MS-DOS, spec version
+      h.writeUInt16LE(z64 ? 45 : 20, 6);
+      h.writeUInt16LE(0x0800, 8);
+      h.writeUInt16LE(e.method, 10);
+      h.writeUInt16LE(DOS_TIME, 12);
+      h.writeUInt16LE(DOS_DATE, 14);
+      h.writeUInt32LE(e.crc, 16);
+      h.writeUInt32LE(z64 ? U32 : e.compressedSize, 20);
+      h.writeUInt32LE(z64 ? U32 : e.size, 24);
+      h.writeUInt16LE(e.name.length, 28);
+      h.writeUInt16LE(extra.length, 30);
+      h.writeUInt16LE(0, 32); // comment
+      h.writeUInt16LE(0, 34); // disk
+      h.writeUInt16LE(0, 36); // internal attrs
+      h.writeUInt32LE(0, 38); // external attrs
+      h.writeUInt32LE(z64 ? U32 : e.offset, 42);
+      await this.append(h);
+      await this.append(e.name);
+      await this.append(extra);
+    }
+    const cdSize = this.pos - cdStart;
+    const count = this.entries.length;
+    const z64End = needs64(cdStart) || needs64(cdSize) || count >= 0xffff;
+    if (z64End) {
+      const r = Buffer.alloc(56);
+      const recOffset = this.pos;
+      r.writeUInt32LE(0x06064b50, 0);
+      r.writeBigUInt64LE(44n, 4);
+      r.writeUInt16LE(45, 12);
+      r.writeUInt16LE(45, 14);
+      r.writeUInt32LE(0, 16);
+      r.writeUInt32LE(0, 20);
+      r.writeBigUInt64LE(BigInt(count), 24);
+      r.writeBigUInt64LE(BigInt(count), 32);
+      r.writeBigUInt64LE(BigInt(cdSize), 40);
+      r.writeBigUInt64LE(BigInt(cdStart), 48);
+      await this.append(r);
+      const loc = Buffer.alloc(20);
+      loc.writeUInt32LE(0x07064b50, 0);
+      loc.writeUInt32LE(0, 4);
+      loc.writeBigUInt64LE(BigInt(recOffset), 8);
+      loc.writeUInt32LE(1, 16);
+      await this.append(loc);
+    }
+    const end = Buffer.alloc(22);
+    end.writeUInt32LE(0x06054b50, 0);
+    end.writeUInt16LE(z64End ? 0xffff : count, 8);
+    end.writeUInt16LE(z64End ? 0xffff : count, 10);
+    end.writeUInt32LE(z64End ? U32 : cdSize, 12);
+    end.writeUInt32LE(z64End ? U32 : cdStart, 16);
+    await this.append(end);
+    await this.flush();
+    await this.fh.close();
+  }
+
+  /** Close the file without writing a directory (the caller deletes it). */
+  async abort(): Promise<void> {
+    await this.fh.close().catch(() => undefined);
+  }
+}
+
+export interface ZipEntry {
+  name: string;
+  method: number;
+  crc: number;
+  compressedSize: number;
+  size: number;
+  /** Offset of the member's data (after its local header). */
+  dataOffset: number;
+}
+
+/** Read a ZIP's central directory (ZIP64 aware), with positional reads: works for files of any size. */
+export async function readZipDirectory(fh: FileHandle, what: string): Promise<ZipEntry[]> {
+  const { size: fileSize } = await fh.stat();
+  const tailLen = Math.min(fileSize, 22 + 0xffff + 20);
+  const tail = Buffer.alloc(tailLen);
+  await fh.read(tail, 0, tailLen, fileSize - tailLen);
+  let eocd = -1;
+  for (let i = tailLen - 22; i >= 0; i--) {
+    if (tail.readUInt32LE(i) === 0x06054b50) {
+      eocd = i;
+      break;
+    }
+  }
+  if (eocd < 0) throw new Error(`${what}: not a ZIP/NPZ file or truncated (no end of central directory)`);
+  let count = tail.readUInt16LE(eocd + 10);
+  let cdSize = tail.readUInt32LE(eocd + 12);
+  let cdStart = tail.readUInt32LE(eocd + 16);
+  if (eocd >= 20 && tail.readUInt32LE(eocd - 20) === 0x07064b50) {
+    const recOff = Number(tail.readBigUInt64LE(eocd - 20 + 8));
+    const rec = Buffer.alloc(56);
+    await fh.read(rec, 0, 56, recOff);
+    if (rec.readUInt32LE(0) !== 0x06064b50) throw new Error(`${what}: corrupt ZIP64 end record`);
+    count = Number(rec.readBigUInt64LE(32));
+    cdSize = Number(rec.readBigUInt64LE(40));
+    cdStart = Number(rec.readBigUInt64LE(48));
+  }
+  if (cdStart + cdSize > fileSize) throw new Error(`${what}: truncated (central directory beyond end of file)`);
+  const cd = Buffer.alloc(cdSize);
+  await fh.read(cd, 0, cdSize, cdStart);
+  const entries: ZipEntry[] = [];
+  let p = 0;
+  for (let i = 0; i < count; i++) {
+    if (p + 46 > cd.length || cd.readUInt32LE(p) !== 0x02014b50) throw new Error(`${what}: corrupt central directory`);
+    const method = cd.readUInt16LE(p + 10);
+    const crc = cd.readUInt32LE(p + 16);
+    let csize = cd.readUInt32LE(p + 20);
+    let usize = cd.readUInt32LE(p + 24);
+    const nlen = cd.readUInt16LE(p + 28);
+    const xlen = cd.readUInt16LE(p + 30);
+    const clen = cd.readUInt16LE(p + 32);
+    let offset = cd.readUInt32LE(p + 42);
+    const name = cd.subarray(p + 46, p + 46 + nlen).toString('utf8');
+    let x = p + 46 + nlen;
+    const xEnd = x + xlen;
+    while (x + 4 <= xEnd) {
+      const id = cd.readUInt16LE(x);
+      const len = cd.readUInt16LE(x + 2);
+      if (id === 0x0001) {
+        let q = x + 4;
+        if (usize === U32) (usize = Number(cd.readBigUInt64LE(q))), (q += 8);
+        if (csize === U32) (csize = Number(cd.readBigUInt64LE(q))), (q += 8);
+        if (offset === U32) offset = Number(cd.readBigUInt64LE(q));
+      }
+      x += 4 + len;
+    }
+    p = xEnd + clen;
+    const lh = Buffer.alloc(30);
+    await fh.read(lh, 0, 30, offset);
+    if (lh.readUInt32LE(0) !== 0x04034b50) throw new Error(`${what}: corrupt local header for ${name}`);
+    const dataOffset = offset + 30 + lh.readUInt16LE(26) + lh.readUInt16LE(28);
+    if (dataOffset + csize > fileSize) throw new Error(`${what}: member ${name} is truncated`);
+    entries.push({ name, method, crc, compressedSize: csize, size: usize, dataOffset });
+  }
+  return entries;
+}

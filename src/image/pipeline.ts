@@ -1,0 +1,13 @@
+// The pixel recipe (design §6): decode -> convert to the target mode -> crop -> resize, every size
+// from the same decoded image.
+import type { PixelRecipe } from '../pipeline/contract.js';
+import { convertMode } from './convert.js';
+import { applyCrop } from './crop.js';
+import type { RasterImage } from './raster.js';
+import { resize } from './resample.js';
+
+export function applyRecipe(decoded: RasterImage, recipe: PixelRecipe, sizes: readonly number[]): Uint8Array[] {
+  const converted = convertMode(decoded, recipe.mode);
+  const cropped = applyCrop(converted, recipe.crop);
+  return sizes.map((s) => resize(cropped, s, s, recipe.filter).data);
+}

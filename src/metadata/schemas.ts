@@ -1,0 +1,27 @@
+// JSON Schema validation with ajv (draft 2020-12) against the files in schemas/.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import { PACKAGE_ROOT } from '../version.js';
+
+const ajv = new Ajv2020({ allErrors: true, strict: true });
+const cache = new Map<string, ValidateFunction>();
+
+export function schemaValidator(file: string): ValidateFunction {
+  let v = cache.get(file);
+  if (!v) {
+    const schema = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'schemas', file), 'utf8')) as object;
+    v = ajv.compile(schema);
+    cache.set(file, v);
+  }
+  return v;
+}
+
+/** Throw an error naming `what` and every schema violation. */
+export function assertValid(file: string, data: unknown, what: string): void {
+  const v = schemaValidator(file);
+  if (!v(data)) {
+    const errs = (v.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`).join('; ');
+    throw new Error(`${what} does not match schemas/${file}: ${errs}`);
+  }
+}

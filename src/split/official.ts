@@ -1,0 +1,69 @@
+// The rule that reproduces MedMNIST's published split sizes (reference/official-splits.md), applied
+// per class in double precision: a = trunc(n * 0.7), b = trunc(n * 0.8) for 7:1:2; a = trunc(n * 0.9)
+// for the train part of sources with their own test set. Which samples of a class fall where follows
+// the seeded order; each split is then put in seeded order too, so classes are interleaved as in
+// MedMNIST's arrays.
+import type { DatasetSpec, Sample, SplitName } from '../pipeline/contract.js';
+import { DataError } from '../pipeline/errors.js';
+import { seededOrder } from './order.js';
+
+export type SplitSamples = Record<SplitName, Sample[]>;
+
+/** The class a sample is stratified on: its label vector. */
+function stratum(s: Sample): string {
+  return s.label.join(',');
+}
+
+function byStratum(samples: readonly Sample[]): Map<string, Sample[]> {
+  const m = new Map<string, Sample[]>();
+  for (const s of samples) {
+    const k = stratum(s);
+    let arr = m.get(k);
+    if (!arr) m.set(k, (arr = []));
+    arr.push(s);
+  }
+  // Iterate strata in a fixed order (numeric label order), never insertion order.
+  return new Map([...m.entries()].sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true })));
+}
+
+/** Sizes of (train, val, test) for a class of n samples under the 7:1:2 rule. */
+export function ratio712(n: number): [number, number, number] {
+  const a = Math.trunc(n * 0.7);
+  const b = Math.trunc(n * 0.8);
+  return [a, b - a, n - b];
+}
+
+/** Sizes of (train, val) for a class of n samples under the 9:1 rule. */
+export function ratio91(n: number): [number, number] {
+  const a = Math.trunc(n * 0.9);
+  return [a, n - a];
+}
+
+export function splitOfficial(samples: readonly Sample[], spec: DatasetSpec, seed: number): SplitSamples {
+  const out: SplitSamples = { train: [], val: [], test: [] };
+  if (spec.officialSplit === 'ratio-7-1-2') {
+    for (const group of byStratum(samples).values()) {
+      const ordered = seededOrder(group, seed);
+      const [a, b] = ratio712(ordered.length);
+      out.train.push(...ordered.slice(0, a));
+      out.val.push(...ordered.slice(a, a + b));
+      out.test.push(...ordered.slice(a + b));
+    }
+  } else {
+    const test = samples.filter((s) => s.sourceSplit === 'test');
+    const rest = samples.filter((s) => s.sourceSplit !== 'test');
+    if (test.length === 0) {
+      throw new DataError(
+        `${spec.flag}: the source's own test set is empty; the official split needs it. Check that the input folder holds the source's test part.`,
+      );
+    }
+    for (const group of byStratum(rest).values()) {
+      const ordered = seededOrder(group, seed);
+      const [a] = ratio91(ordered.length);
+      out.train.push(...ordered.slice(0, a));
+      out.val.push(...ordered.slice(a));
+    }
+    out.test.push(...test);
+  }
+  return { train: seededOrder(out.train, seed), val: seededOrder(out.val, seed), test: seededOrder(out.test, seed) };
+}
