@@ -4,7 +4,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SPLITS, type SplitName } from '../pipeline/contract.js';
 import { npyHeader, parseNpyHeader, type NpyInfo } from './npy.js';
-import type { DatasetSink, OutputFormat, SinkContext, SinkRecord } from './sink.js';
+import type { DatasetSink, OutputFormat, ReadRecord, SinkContext, SinkRecord } from './sink.js';
 import { readZipDirectory, ZipWriter, type ZipEntry, type ZipMemberWriter } from './zip.js';
 
 export const NPZ_KEYS = SPLITS.flatMap((s) => [`${s}_images`, `${s}_labels`]);
@@ -95,7 +95,37 @@ export const npzFormat: OutputFormat = {
     await sink.open();
     return sink;
   },
+  readRecords: (outDir, base) => readNpzRecords(join(outDir, `${base}.npz`)),
 };
+
+/** Stream the records of an NPZ in split and index order, a batch of images at a time. */
+export async function* readNpzRecords(path: string): AsyncGenerator<ReadRecord> {
+  const f = await NpzFile.open(path);
+  try {
+    for (const split of SPLITS) {
+      const labels = await f.read(`${split}_labels`);
+      const cols = labels.shape[1] ?? 1;
+      const imgs = f.member(`${split}_images`).info.shape;
+      if (imgs[0] !== labels.shape[0]) {
+        throw new Error(`${path}: ${split}_images has ${imgs[0]} items but ${split}_labels has ${labels.shape[0]}`);
+      }
+      const item = imgs.slice(1).reduce((a, b) => a * b, 1);
+      for await (const batch of f.rows(`${split}_images`, 256)) {
+        for (let i = 0; i < batch.count; i++) {
+          const index = batch.start + i;
+          yield {
+            split,
+            index,
+            pixels: batch.data.subarray(i * item, (i + 1) * item),
+            label: labels.data.subarray(index * cols, (index + 1) * cols),
+          };
+        }
+      }
+    }
+  } finally {
+    await f.close();
+  }
+}
 
 export interface NpzArray {
   shape: number[];

@@ -39,12 +39,27 @@ export interface DatasetSink {
   abort(): Promise<void>;
 }
 
+/** One decoded record read back from an output, in split order (train, val, test) then index order. */
+export interface ReadRecord {
+  split: SplitName;
+  index: number;
+  /** Image bytes, uint8, C order. */
+  pixels: Uint8Array;
+  /** Label values (length = label columns). */
+  label: Uint8Array;
+}
+
 export interface OutputFormat {
   /** The --format name. */
   name: string;
-  /** Names of the files this format writes for a dataset at one size (for planning and verify). */
+  /**
+   * Names of the files (or folders) this format writes for a dataset at one size, relative to the
+   * output folder (for planning, verify and inspect).
+   */
   fileNames(baseName: string): string[];
   createSink(ctx: SinkContext): Promise<DatasetSink>;
+  /** Decode what createSink wrote back into records (verify --content, inspect, tests). */
+  readRecords(outDir: string, baseName: string): AsyncGenerator<ReadRecord>;
 }
 
 export function baseNameFor(flag: string, size: number): string {
