@@ -25,21 +25,32 @@ export interface ZipMemberWriter {
   end(): Promise<void>;
 }
 
-function needs64(n: number): boolean {
-  return n >= U32;
+export interface ZipWriterOptions {
+  /**
+   * Sizes and offsets at or above this use ZIP64 records (default 0xFFFFFFFF, as the format requires).
+   * Tests lower it to exercise the ZIP64 path on small files.
+   */
+  zip64Threshold?: number;
 }
 
 export class ZipWriter {
   private pos = 0;
+  private readonly threshold: number;
   private readonly entries: CentralEntry[] = [];
   private buf = Buffer.allocUnsafe(WRITE_CHUNK);
   private bufLen = 0;
   private open = false;
 
-  private constructor(private readonly fh: FileHandle) {}
+  private constructor(private readonly fh: FileHandle, options: ZipWriterOptions) {
+    this.threshold = options.zip64Threshold ?? U32;
+  }
 
-  static async create(path: string): Promise<ZipWriter> {
-    return new ZipWriter(await open(path, 'w'));
+  static async create(path: string, options: ZipWriterOptions = {}): Promise<ZipWriter> {
+    return new ZipWriter(await open(path, 'w'), options);
+  }
+
+  private needs64(n: number): boolean {
+    return n >= this.threshold;
   }
 
   private async flush(): Promise<void> {
@@ -70,7 +81,7 @@ export class ZipWriter {
     if (this.open) throw new Error('zip: previous member not ended');
     this.open = true;
     const nameBuf = Buffer.from(name, 'utf8');
-    const zip64 = needs64(size);
+    const zip64 = this.needs64(size);
     const offset = this.pos;
     const extra = zip64 ? Buffer.alloc(20) : Buffer.alloc(0);
     if (zip64) {
@@ -126,7 +137,7 @@ export class ZipWriter {
   async addDeflated(name: string, deflated: Uint8Array, size: number, crc: number): Promise<void> {
     if (this.open) throw new Error('zip: previous member not ended');
     const nameBuf = Buffer.from(name, 'utf8');
-    const zip64 = needs64(size) || needs64(deflated.length);
+    const zip64 = this.needs64(size) || this.needs64(deflated.length);
     const offset = this.pos;
     const extra = zip64 ? Buffer.alloc(20) : Buffer.alloc(0);
     if (zip64) {
@@ -158,7 +169,7 @@ export class ZipWriter {
     if (this.open) throw new Error('zip: member not ended before close');
     const cdStart = this.pos;
     for (const e of this.entries) {
-      const z64 = needs64(e.size) || needs64(e.compressedSize) || needs64(e.offset);
+      const z64 = this.needs64(e.size) || this.needs64(e.compressedSize) || this.needs64(e.offset);
       const fields: bigint[] = [];
       if (z64) {
         // Order fixed by the spec: uncompressed size, compressed size, offset (only those set to 0xFFFFFFFF).
@@ -194,7 +205,7 @@ export class ZipWriter {
     }
     const cdSize = this.pos - cdStart;
     const count = this.entries.length;
-    const z64End = needs64(cdStart) || needs64(cdSize) || count >= 0xffff;
+    const z64End = this.needs64(cdStart) || this.needs64(cdSize) || count >= 0xffff;
     if (z64End) {
       const r = Buffer.alloc(56);
       const recOffset = this.pos;
