@@ -1,7 +1,7 @@
 // The reference model ("logreg-v1"): logistic regression on block-averaged, standardised pixels, fitted
 // in TypeScript on a built train split and exported as a real ONNX file:
 //   image [N, C, S, S] (normalised as the verifier feeds it) -> AveragePool (k x k blocks, k = floor(S/7))
-//   -> Flatten -> Sub(mean) -> Mul(1/std) -> Gemm(weight, bias) -> logits [N, K]
+//   -> Flatten -> Sub(mean) -> Mul(1/std) -> Gemm(weight [K, d], bias, transB=1) -> logits [N, K]
 // Softmax regression for single-label tasks, one sigmoid per column for multi-label. The fit is fully
 // deterministic: zero initial weights, full-batch Nesterov gradient descent with a fixed step and a fixed
 // number of iterations, samples in split order, float64 sums in a fixed order and exp() from basic
@@ -84,7 +84,7 @@ export interface FittedModel {
   classes: number;
   mean: Float32Array;
   invStd: Float32Array;
-  /** features x classes, row-major. */
+  /** classes x features, row-major (Gemm with transB = 1). */
   weight: Float32Array;
   bias: Float32Array;
   trainImages: number;
@@ -126,7 +126,7 @@ function classesOf(spec: DatasetSpec): number {
   return spec.task === 'multi-label, binary-class' ? spec.labelColumns : spec.labels.length;
 }
 
-/** Fit on standardised features; returns weight (d x K) and bias (K) in float64. */
+/** Fit on standardised features; returns weight (K x d) and bias (K) in float64. */
 function gradientDescent(task: Task, set: FeatureSet, d: number, k: number): { w: Float64Array; b: Float64Array } {
   const n = set.rows;
   const multiLabel = task === 'multi-label, binary-class';
@@ -142,6 +142,8 @@ function gradientDescent(task: Task, set: FeatureSet, d: number, k: number): { w
   const gw = new Float64Array(d * k);
   const gb = new Float64Array(k);
   const z = new Float64Array(k);
+  const x = set.x;
+  const labels = set.labels;
   for (let t = 0; t < FIT.iterations; t++) {
     const momentum = t === 0 ? 0 : (t - 1) / (t + 2);
     for (let j = 0; j < d * k; j++) vw[j] = w[j]! + momentum * (w[j]! - wPrev[j]!);
@@ -150,15 +152,15 @@ function gradientDescent(task: Task, set: FeatureSet, d: number, k: number): { w
     gb.fill(0);
     for (let i = 0; i < n; i++) {
       const xi = i * d;
-      for (let c = 0; c < k; c++) z[c] = vb[c]!;
-      for (let j = 0; j < d; j++) {
-        const xv = set.x[xi + j]!;
-        const row = j * k;
-        for (let c = 0; c < k; c++) z[c]! += xv * vw[row + c]!;
+      for (let c = 0; c < k; c++) {
+        let s = vb[c]!;
+        const row = c * d;
+        for (let j = 0; j < d; j++) s += x[xi + j]! * vw[row + j]!;
+        z[c] = s;
       }
       // z becomes the residual: probability minus target.
       if (multiLabel) {
-        for (let c = 0; c < k; c++) z[c] = 1 / (1 + detExp(-z[c]!)) - set.labels[i * set.labelColumns + c]!;
+        for (let c = 0; c < k; c++) z[c] = 1 / (1 + detExp(-z[c]!)) - labels[i * k + c]!;
       } else {
         let max = -Infinity;
         for (let c = 0; c < k; c++) if (z[c]! > max) max = z[c]!;
@@ -167,14 +169,14 @@ function gradientDescent(task: Task, set: FeatureSet, d: number, k: number): { w
           z[c] = detExp(z[c]! - max);
           sum += z[c]!;
         }
-        const y = set.labels[i]!;
+        const y = labels[i]!;
         for (let c = 0; c < k; c++) z[c] = z[c]! / sum - (c === y ? 1 : 0);
       }
       for (let c = 0; c < k; c++) gb[c]! += z[c]!;
-      for (let j = 0; j < d; j++) {
-        const xv = set.x[xi + j]!;
-        const row = j * k;
-        for (let c = 0; c < k; c++) gw[row + c]! += xv * z[c]!;
+      for (let c = 0; c < k; c++) {
+        const zc = z[c]!;
+        const row = c * d;
+        for (let j = 0; j < d; j++) gw[row + j]! += x[xi + j]! * zc;
       }
     }
     [wPrev, w] = [w, wPrev];
@@ -256,12 +258,12 @@ export function referenceModelOnnx(m: FittedModel, spec: DatasetSpec, size: numb
       { opType: 'Flatten', inputs: ['pooled'], outputs: ['features'], attributes: [{ name: 'axis', int: 1 }] },
       { opType: 'Sub', inputs: ['features', 'mean'], outputs: ['centred'] },
       { opType: 'Mul', inputs: ['centred', 'inv_std'], outputs: ['standardised'] },
-      { opType: 'Gemm', inputs: ['standardised', 'weight', 'bias'], outputs: ['logits'] },
+      { opType: 'Gemm', inputs: ['standardised', 'weight', 'bias'], outputs: ['logits'], attributes: [{ name: 'transB', int: 1 }] },
     ],
     initializers: [
       { name: 'mean', dims: [pool.features], values: m.mean },
       { name: 'inv_std', dims: [pool.features], values: m.invStd },
-      { name: 'weight', dims: [pool.features, m.classes], values: m.weight },
+      { name: 'weight', dims: [m.classes, pool.features], values: m.weight },
       { name: 'bias', dims: [m.classes], values: m.bias },
     ],
     inputs: [{ name: 'image', shape: ['N', pool.channels, ...pool.spatial] }],
@@ -285,7 +287,7 @@ function forward(m: FittedModel, set: FeatureSet): Float64Array {
   for (let i = 0; i < set.rows; i++) {
     for (let c = 0; c < k; c++) {
       let z = m.bias[c]!;
-      for (let j = 0; j < d; j++) z += set.x[i * d + j]! * m.weight[j * k + c]!;
+      for (let j = 0; j < d; j++) z += set.x[i * d + j]! * m.weight[c * d + j]!;
       out[i * k + c] = z;
     }
   }
