@@ -18,7 +18,8 @@ import { planInput, toModelInput } from '../src/verify/preprocess.js';
 import { fitReferenceModel, referenceModelOnnx } from '../src/verify/reference-model.js';
 import { saveResults, standardResultFileName } from '../src/verify/results-csv.js';
 import { cudaProviderInstalled } from '../src/verify/session.js';
-import { NpzFile } from '../src/formats/npz.js';
+import { NpzFile, readNpzRecords } from '../src/formats/npz.js';
+import { batchRecords, openSplit, type ImageBatch } from '../src/verify/split-source.js';
 
 const CLI = join(PACKAGE_ROOT, 'bin', 'medmnist-build.js');
 let work: string;
@@ -211,6 +212,25 @@ describe('evaluate on the demo DermaMNIST (CPU)', () => {
     const bad = cli(['evaluate', '--flag', 'dermamnist', '--root', out, '--model', junk, '--device', 'cpu']);
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/junk\.onnx: onnxruntime cannot load this model/);
+  });
+});
+
+describe('reading a split', () => {
+  it('batches from any format reader equal the NPZ fast path', async () => {
+    const spec = ham10000.datasets[0]!;
+    const collect = async (it: AsyncIterable<ImageBatch>) => {
+      const all: ImageBatch[] = [];
+      for await (const b of it) all.push({ ...b, pixels: b.pixels.slice(), labels: b.labels.slice() });
+      return all;
+    };
+    const fast = await collect((await openSplit({ root: out, flag: 'dermamnist', size: 28, split: 'test', spec })).batches(5));
+    const generic = await collect(batchRecords(readNpzRecords(join(out, 'dermamnist.npz')), 'test', 5, 28 * 28 * 3, 1, 'dermamnist'));
+    expect(fast.map((b) => [b.start, b.count])).toEqual([[0, 5], [5, 5], [10, 5], [15, 2]]);
+    expect(generic.map((b) => [b.start, b.count])).toEqual(fast.map((b) => [b.start, b.count]));
+    generic.forEach((b, i) => {
+      expect(Buffer.from(b.pixels).equals(Buffer.from(fast[i]!.pixels))).toBe(true);
+      expect(Array.from(b.labels)).toEqual(Array.from(fast[i]!.labels));
+    });
   });
 });
 

@@ -35,10 +35,13 @@ export interface OpenedSession {
   skipped: { device: Device; reason: string }[];
 }
 
+/** The informative part of an onnxruntime error: its first line, without the source location of a failed check. */
 function firstLine(err: unknown): string {
   const text = err instanceof Error ? err.message : String(err);
-  const cut = text.split('\n').find((l) => l.trim() !== '') ?? text;
-  return cut.length > 300 ? `${cut.slice(0, 300)}...` : cut;
+  let line = text.split('\n').find((l) => l.trim() !== '') ?? text;
+  const check = line.indexOf(' was false. ');
+  if (check >= 0) line = line.slice(check + ' was false. '.length);
+  return line.length > 300 ? `${line.slice(0, 300)}...` : line;
 }
 
 async function create(model: string | Uint8Array, device: Device): Promise<ort.InferenceSession> {

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { getFormat } from '../formats/index.js';
 import { NpzFile } from '../formats/npz.js';
-import { baseNameFor } from '../formats/sink.js';
+import { baseNameFor, type ReadRecord } from '../formats/sink.js';
 import type { DatasetSpec, SplitName } from '../pipeline/contract.js';
 import { DataError, UsageError } from '../pipeline/errors.js';
 
@@ -54,15 +54,23 @@ async function* npzBatches(path: string, split: SplitName, rows: number, labelCo
   }
 }
 
-async function* recordBatches(loc: SplitLocation, format: string, base: string, rows: number, itemBytes: number, labelColumns: number): AsyncGenerator<ImageBatch> {
+/** Group the records of one split (from any format's reader) into batches of `rows`. */
+export async function* batchRecords(
+  records: AsyncIterable<ReadRecord>,
+  split: SplitName,
+  rows: number,
+  itemBytes: number,
+  labelColumns: number,
+  what: string,
+): AsyncGenerator<ImageBatch> {
   let pixels = new Uint8Array(rows * itemBytes);
   let labels = new Uint8Array(rows * labelColumns);
   let count = 0;
   let start = 0;
-  for await (const r of getFormat(format).readRecords(loc.root, base)) {
-    if (r.split !== loc.split) continue;
+  for await (const r of records) {
+    if (r.split !== split) continue;
     if (r.pixels.length !== itemBytes) {
-      throw new DataError(`${base} (${format}) ${loc.split} row ${r.index}: ${r.pixels.length} image bytes, expected ${itemBytes}`);
+      throw new DataError(`${what} ${split} row ${r.index}: ${r.pixels.length} image bytes, expected ${itemBytes}`);
     }
     pixels.set(r.pixels, count * itemBytes);
     labels.set(r.label, count * labelColumns);
@@ -110,6 +118,6 @@ export async function openSplit(loc: SplitLocation): Promise<SplitSource> {
     path: join(loc.root, first),
     itemShape,
     labelColumns,
-    batches: (rows) => recordBatches(loc, format, base, rows, itemBytes, labelColumns),
+    batches: (rows) => batchRecords(fmt.readRecords(loc.root, base), loc.split, rows, itemBytes, labelColumns, `${base} (${format})`),
   };
 }
