@@ -13,6 +13,7 @@ import { PACKAGE_ROOT } from '../src/version.js';
 import { loadBaselines } from '../src/verify/baselines.js';
 import { evaluateModel } from '../src/verify/evaluate.js';
 import { semanticFingerprint } from '../src/verify/fingerprint.js';
+import { detExp } from '../src/verify/det-math.js';
 import { decodeOnnxModel } from '../src/verify/onnx-proto.js';
 import { planInput, toModelInput } from '../src/verify/preprocess.js';
 import { fitReferenceModel, referenceModelOnnx } from '../src/verify/reference-model.js';
@@ -215,6 +216,17 @@ describe('evaluate on the demo DermaMNIST (CPU)', () => {
   });
 });
 
+describe('deterministic exp used by the fit', () => {
+  it('agrees with Math.exp to a few ulps over the range the fit uses', () => {
+    for (let x = -700; x <= 700; x += 0.37) {
+      const want = Math.exp(x);
+      expect(Math.abs(detExp(x) - want) / want, `x = ${x}`).toBeLessThanOrEqual(4e-16);
+    }
+    expect(detExp(0)).toBe(1);
+    expect(detExp(-701)).toBe(0);
+  });
+});
+
 describe('reading a split', () => {
   it('batches from any format reader equal the NPZ fast path', async () => {
     const spec = ham10000.datasets[0]!;
@@ -305,6 +317,15 @@ describe('multi-label and binary-class datasets (numpy-written NPZ, library API)
       expect(r.activation).toBe(task === 'binary-class' ? 'softmax' : 'sigmoid');
       expect(r.scores.columns).toBe(task === 'binary-class' ? 2 : 3);
       expect(r.metrics.auc).toBeGreaterThan(0.8);
+      // --probabilities: the raw outputs untouched; the default applied train.py's sigmoid / softmax to them.
+      const raw = await evaluateModel({ root, flag: 'toymnist', size: 28, split: 'test', spec: s, model, device: 'cpu', probabilities: true });
+      expect(raw.activation).toBe('none');
+      const k = raw.scores.columns;
+      for (let i = 0; i < raw.scores.rows; i++) {
+        const z = Array.from(raw.scores.data.subarray(i * k, (i + 1) * k));
+        const want = task === 'binary-class' ? z.map((v) => 1 / (1 + Math.exp(z.reduce((a, b) => a + b, 0) - 2 * v))) : z.map((v) => 1 / (1 + Math.exp(-v)));
+        want.forEach((w, c) => expect(Math.abs(r.scores.data[i * k + c]! - w)).toBeLessThanOrEqual(1e-12));
+      }
       const csv = await saveResults(root, standardResultFileName({ flag: 'toymnist', size: 28, split: 'test', metrics: r.metrics, run: '7' }), r.scores);
       const official = reevaluate(csv, root, task);
       expect(Math.abs(official.auc - r.metrics.auc)).toBeLessThanOrEqual(1e-12);
