@@ -40,7 +40,7 @@ export async function writeBusiFake(dir: string, o: FakeDownloadOptions): Promis
           for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) if ((x - cx) ** 2 + (y - cy) ** 2 < rad * rad) mask[y * w + x] = 255;
         }
         const name = m === 0 ? `${base}_mask.png` : `${base}_mask_${m}.png`;
-        jobs.push(sharp(Buffer.from(mask.buffer), { raw: { width: w, height: h, channels: 1 } }).png().toFile(join(folder, name)));
+        jobs.push(sharp(Buffer.from(mask.buffer), { raw: { width: w, height: h, channels: 1 } }).toColourspace('b-w').png().toFile(join(folder, name)));
       }
       if (jobs.length >= 8) await Promise.all(jobs.splice(0));
     }

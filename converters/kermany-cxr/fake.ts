@@ -58,6 +58,7 @@ export async function writeKermanyCxrFake(dir: string, o: FakeDownloadOptions): 
           });
           jobs.push(
             sharp(Buffer.from(pixels.buffer), { raw: { width: w, height: h, channels: rgb ? 3 : 1 } })
+              .toColourspace(rgb ? 'srgb' : 'b-w')
               .jpeg({ quality: 90 })
               .toFile(join(folder, name)),
           );

@@ -40,6 +40,7 @@ export async function writeKermanyOctFake(dir: string, o: FakeDownloadOptions): 
         const pixels = synthImage({ width: w, height: h, channels: 1, background: [g, g, g], blob: [150 + 20 * c, 0, 0], noise: 25, seed: (o.seed * 104729 + n++) >>> 0 });
         jobs.push(
           sharp(Buffer.from(pixels.buffer), { raw: { width: w, height: h, channels: 1 } })
+            .toColourspace('b-w')
             .jpeg({ quality: 92 })
             .toFile(join(folder, `${cls}-${patient}-${no}.jpeg`)),
         );
