@@ -12,7 +12,7 @@ let fake = '';
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'kather-'));
   fake = join(dir, 'download');
-  await kather.writeFakeDownload(fake, { count: 40, seed: 3 });
+  await kather.writeFakeDownload(fake, { count: 30, seed: 3 });
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });

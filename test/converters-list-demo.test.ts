@@ -41,7 +41,7 @@ describe('list and demo', () => {
 
   it('demo converts every source, and numpy reads every NPZ', () => {
     const out = join(dir, 'demo');
-    const r = cli('demo', '--out', out, '--count', '30', '--json');
+    const r = cli('demo', '--out', out, '--count', '24', '--json');
     expect(r.code, r.stderr).toBe(0);
     const summary = JSON.parse(r.stdout) as { datasets: { source: string; datasets: { flag: string; counts: Record<string, number> }[] }[] };
     const flags = summary.datasets.flatMap((d) => d.datasets.map((x) => [x.flag, d.source]));
