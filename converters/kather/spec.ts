@@ -19,9 +19,10 @@ export const source: SourceInfo = {
   doi: '10.5281/zenodo.1214456',
   license: { spdx: 'CC-BY-4.0', url: 'https://creativecommons.org/licenses/by/4.0/' },
   citation:
-    'Kather JN, Halama N, Marx A. 100,000 histological images of human colorectal cancer and healthy tissue (v0.1). Zenodo (2018). https://doi.org/10.5281/zenodo.1214456 ; Kather JN, Krisam J, Charoentong P, et al. Predicting survival from colorectal cancer histology slides using deep learning: a retrospective multicenter study. PLoS Medicine 16(1): e1002730 (2019). https://doi.org/10.1371/journal.pmed.1002730',
+    'Kather JN, Halama N, Marx A. 100,000 histological images of human colorectal cancer and healthy tissue (v0.1). Zenodo (2018). https://doi.org/10.5281/zenodo.1214456 ; Kather JN, et al. Predicting survival from colorectal cancer histology slides using deep learning: a retrospective multicenter study. PLoS Medicine 16(1): e1002730 (2019). https://doi.org/10.1371/journal.pmed.1002730',
   downloads: [
     { name: 'NCT-CRC-HE-100K.zip', md5: '035777cf327776a71a05c95da6d6325f', url: 'https://zenodo.org/records/1214456/files/NCT-CRC-HE-100K.zip?download=1' },
+    { name: 'NCT-CRC-HE-100K-NONORM.zip', url: 'https://zenodo.org/records/1214456/files/NCT-CRC-HE-100K-NONORM.zip?download=1' },
     { name: 'CRC-VAL-HE-7K.zip', md5: '2fd1651b4f94ebd818ebf90ad2b6ce06', url: 'https://zenodo.org/records/1214456/files/CRC-VAL-HE-7K.zip?download=1' },
   ],
   instructions:

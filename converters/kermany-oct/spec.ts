@@ -17,7 +17,7 @@ export const KERMANY_LICENSE = {
   note: 'CC BY 4.0 as the Mendeley Data record states (per MedIMeta); one third-party README claims CC BY-NC-SA 4.0 (unverified).',
 };
 export const KERMANY_CITATION =
-  'Kermany DS, Goldbaum M, Cai W, et al. Identifying Medical Diagnoses and Treatable Diseases by Image-Based Deep Learning. Cell 172(5): 1122-1131.e9 (2018). https://doi.org/10.1016/j.cell.2018.02.010 ; data: Kermany D, Zhang K, Goldbaum M. Labeled Optical Coherence Tomography (OCT) and Chest X-Ray Images for Classification. Mendeley Data v2 (2018). https://doi.org/10.17632/rscbjbr9sj.2';
+  'Kermany DS, Goldbaum M, Cai W, et al. Identifying Medical Diagnoses and Treatable Diseases by Image-Based Deep Learning. Cell 172(5): 1122-1131.e9 (2018). https://doi.org/10.1016/j.cell.2018.02.010 ; data: Kermany D, Zhang K, Goldbaum M. Labeled Optical Coherence Tomography (OCT) and Chest X-Ray Images for Classification. Mendeley Data, v2. https://doi.org/10.17632/rscbjbr9sj.2';
 
 export const source: SourceInfo = {
   id: 'kermany-oct',
