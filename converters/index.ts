@@ -1,9 +1,14 @@
 // The converter registry: one line per source (design §2).
 import type { Converter } from '../src/pipeline/contract.js';
 import { UsageError } from '../src/pipeline/errors.js';
+import { busi } from './busi/index.js';
 import { ham10000 } from './ham10000/index.js';
+import { kather } from './kather/index.js';
+import { kermanyCxr } from './kermany-cxr/index.js';
+import { kermanyOct } from './kermany-oct/index.js';
+import { pbc } from './pbc/index.js';
 
-export const CONVERTERS: readonly Converter[] = [ham10000];
+export const CONVERTERS: readonly Converter[] = [kather, ham10000, kermanyOct, kermanyCxr, busi, pbc];
 
 export function getConverter(id: string): Converter {
   const c = CONVERTERS.find((x) => x.source.id === id);

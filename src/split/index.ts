@@ -1,6 +1,8 @@
 // Split strategies behind --split (design §4): official | grouped | manifest:FILE.
 import type { DatasetSpec, Sample } from '../pipeline/contract.js';
 import { UsageError } from '../pipeline/errors.js';
+import { splitGrouped } from './grouped.js';
+import { splitManifest } from './manifest.js';
 import { splitOfficial, type SplitSamples } from './official.js';
 
 export type { SplitSamples } from './official.js';
@@ -10,7 +12,15 @@ export interface SplitRequest {
   seed: number;
 }
 
+export const MANIFEST_PREFIX = 'manifest:';
+
 export async function splitSamples(samples: readonly Sample[], spec: DatasetSpec, req: SplitRequest): Promise<SplitSamples> {
   if (req.strategy === 'official') return splitOfficial(samples, spec, req.seed);
+  if (req.strategy === 'grouped') return splitGrouped(samples, spec, req.seed);
+  if (req.strategy.startsWith(MANIFEST_PREFIX)) {
+    const file = req.strategy.slice(MANIFEST_PREFIX.length);
+    if (!file) throw new UsageError('--split manifest:FILE needs a file, e.g. --split manifest:dermamnist_split_info.csv');
+    return splitManifest(samples, spec, file);
+  }
   throw new UsageError(`unknown --split ${JSON.stringify(req.strategy)}: use official, grouped or manifest:FILE`);
 }

@@ -1,0 +1,11 @@
+import type { Converter } from '../../src/pipeline/contract.js';
+import { writeBusiFake } from './fake.js';
+import { scanBusi } from './scan.js';
+import { breastmnist, source } from './spec.js';
+
+export const busi: Converter = {
+  source,
+  datasets: [breastmnist],
+  scan: scanBusi,
+  writeFakeDownload: writeBusiFake,
+};

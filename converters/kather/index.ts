@@ -1,0 +1,11 @@
+import type { Converter } from '../../src/pipeline/contract.js';
+import { writeKatherFake } from './fake.js';
+import { scanKather } from './scan.js';
+import { pathmnist, source } from './spec.js';
+
+export const kather: Converter = {
+  source,
+  datasets: [pathmnist],
+  scan: scanKather,
+  writeFakeDownload: writeKatherFake,
+};

@@ -1,0 +1,39 @@
+// Kermany et al. ChestXRay2017 (same Mendeley Data record as OCT2017) -> PneumoniaMNIST: facts from
+// reference/sources.md §5.
+import type { DatasetSpec, SourceInfo } from '../../src/pipeline/contract.js';
+import { KERMANY_CITATION, KERMANY_DOI, KERMANY_LICENSE, KERMANY_RECORD } from '../kermany-oct/spec.js';
+
+/** Class folder names in MedMNIST label order (NORMAL = 0, PNEUMONIA = 1). */
+export const CXR_CLASSES = ['NORMAL', 'PNEUMONIA'] as const;
+
+/** Per-class counts of chest_xray/train (reference/official-splits.md); they give 4,708 / 524. */
+export const CXR_TRAIN_COUNTS = [1349, 3883] as const;
+/** chest_xray/test holds 624 images (sources.md §5). */
+export const CXR_TEST_TOTAL = 624;
+
+export const source: SourceInfo = {
+  id: 'kermany-cxr',
+  name: 'Labeled chest X-ray images for classification (ChestXRay2017, pneumonia)',
+  homepage: KERMANY_RECORD,
+  doi: KERMANY_DOI,
+  license: KERMANY_LICENSE,
+  citation: KERMANY_CITATION,
+  downloads: [{ name: 'ChestXRay2017.zip', url: KERMANY_RECORD }],
+  instructions:
+    `Download ChestXRay2017.zip from ${KERMANY_RECORD}, unzip it (giving chest_xray/train/{NORMAL,PNEUMONIA}/ and chest_xray/test/...) and pass the folder holding chest_xray/ (or chest_xray/ itself) as --input. The Kaggle copy (chest-xray-pneumonia, with a val/ folder) is read too.`,
+};
+
+export const pneumoniamnist: DatasetSpec = {
+  flag: 'pneumoniamnist',
+  title: 'PneumoniaMNIST',
+  task: 'binary-class',
+  labels: ['normal', 'pneumonia'],
+  labelColumns: 1,
+  nChannels: 1,
+  officialCounts: { train: 4708, val: 524, test: 624 },
+  officialSplit: 'source-test-9-1',
+  recipe: { mode: 'L', crop: { kind: 'center-square' }, filter: 'bicubic' },
+  groupName: 'patient_id',
+  fineLabelName: 'finding',
+  metaColumns: ['source_folder'],
+};

@@ -1,0 +1,12 @@
+import type { Converter } from '../../src/pipeline/contract.js';
+import { writePbcFake } from './fake.js';
+import { decodePbc, scanPbc } from './scan.js';
+import { bloodmnist, source } from './spec.js';
+
+export const pbc: Converter = {
+  source,
+  datasets: [bloodmnist],
+  scan: scanPbc,
+  writeFakeDownload: writePbcFake,
+  decode: decodePbc,
+};

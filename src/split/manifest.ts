@@ -1,0 +1,71 @@
+// --split manifest:FILE: membership and order from a MedMNIST-style mapping CSV with columns
+// split,index,image_id (other columns are ignored), as the MedMNIST team publishes per dataset
+// (first DermaMNIST row: train,0,ISIC_0027615). Row `split,i,id` puts the scanned image `id` at
+// position i of that split. split is train, val (or validation) or test, in any case; the indexes of
+// each split must run 0..n-1 without gaps or repeats. image_id is matched against the scanned image
+// ids, then against image file names (ISIC_0027615.jpg). Every listed image must be in the input;
+// scanned images the file does not list are left out (one line on stderr says how many).
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { DatasetSpec, Sample, SplitName } from '../pipeline/contract.js';
+import { SPLITS } from '../pipeline/contract.js';
+import { DataError, UsageError } from '../pipeline/errors.js';
+import { readTable } from '../pipeline/scan-helpers.js';
+import type { SplitSamples } from './official.js';
+
+const SPLIT_NAMES: Record<string, SplitName> = { train: 'train', val: 'val', validation: 'val', test: 'test' };
+
+/** Scanned samples by id, and by file name where that name is not ambiguous. */
+function lookup(samples: readonly Sample[]): (imageId: string) => Sample | undefined {
+  const byId = new Map<string, Sample>();
+  for (const s of samples) byId.set(s.id, s);
+  const byName = new Map<string, Sample | null>();
+  for (const s of samples) {
+    const name = basename(s.files[0] ?? '');
+    if (!name || byId.has(name)) continue;
+    byName.set(name, byName.has(name) ? null : s);
+  }
+  return (imageId) => byId.get(imageId) ?? byName.get(imageId) ?? undefined;
+}
+
+export async function splitManifest(samples: readonly Sample[], spec: DatasetSpec, file: string): Promise<SplitSamples> {
+  const st = await stat(file).catch(() => null);
+  if (!st?.isFile()) throw new UsageError(`--split manifest:${file}: no such file. Give the path of a CSV with columns split,index,image_id.`);
+  const table = await readTable(file, ['split', 'index', 'image_id']);
+  const find = lookup(samples);
+  const rows: Record<SplitName, { index: number; line: number; sample: Sample }[]> = { train: [], val: [], test: [] };
+  const usedBy = new Map<string, number>();
+  for (const { line, values } of table.rows) {
+    const where = `${file} row ${line}`;
+    const split = SPLIT_NAMES[values['split']!.toLowerCase()];
+    if (!split) throw new DataError(`${where}: split ${JSON.stringify(values['split'])} (column 'split') is not train, val or test.`);
+    const rawIndex = values['index']!;
+    if (!/^\d+$/.test(rawIndex)) throw new DataError(`${where}: index ${JSON.stringify(rawIndex)} (column 'index') is not a non-negative integer.`);
+    const imageId = values['image_id']!;
+    if (!imageId) throw new DataError(`${where}: image_id is empty (column 'image_id').`);
+    const sample = find(imageId);
+    if (!sample) {
+      throw new DataError(
+        `${where}: image_id ${JSON.stringify(imageId)} is not among the ${samples.length} ${spec.flag} images scanned from the input. Use the mapping file of this dataset, and check that the input holds the complete download.`,
+      );
+    }
+    const prev = usedBy.get(sample.id);
+    if (prev !== undefined) throw new DataError(`${where}: image ${sample.id} is listed twice (also on row ${prev}). Each image may appear once.`);
+    usedBy.set(sample.id, line);
+    rows[split].push({ index: Number(rawIndex), line, sample });
+  }
+  const out: SplitSamples = { train: [], val: [], test: [] };
+  for (const split of SPLITS) {
+    const list = rows[split].sort((a, b) => a.index - b.index || a.line - b.line);
+    list.forEach((r, i) => {
+      if (r.index !== i) {
+        const what = r.index < i ? `repeats index ${r.index}` : `skips index ${i}`;
+        throw new DataError(`${file} row ${r.line}: split ${split} ${what}; the indexes of each split must run 0..n-1 once each.`);
+      }
+    });
+    out[split] = list.map((r) => r.sample);
+  }
+  const left = samples.length - usedBy.size;
+  if (left > 0) process.stderr.write(`${spec.flag}: ${left} scanned image(s) not listed in ${file} are left out, as the manifest defines membership.\n`);
+  return out;
+}
