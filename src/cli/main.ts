@@ -6,9 +6,11 @@ import { TOOL_VERSION } from '../version.js';
 import type { CliCommand } from './common.js';
 import { convertCommand } from './convert.js';
 import { demoCommand } from './demo.js';
+import { diffCommand } from './diff.js';
 import { listCommand } from './list.js';
+import { verifyCommand } from './verify.js';
 
-export const COMMANDS: readonly CliCommand[] = [convertCommand, listCommand, demoCommand];
+export const COMMANDS: readonly CliCommand[] = [convertCommand, listCommand, demoCommand, verifyCommand, diffCommand];
 
 export async function main(argv: string[]): Promise<number> {
   let code = 0;
