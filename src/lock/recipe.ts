@@ -49,14 +49,26 @@ export function recipeHash(r: LockRecipe): string {
   return sha256Text(canonicalCompact(r));
 }
 
-/** Field-by-field differences `path: a -> b` between two JSON values (for stale-recipe reports). */
-export function jsonDifferences(a: unknown, b: unknown, path = ''): string[] {
+export interface FieldDifference {
+  /** Dotted path of the field, e.g. split.seed. */
+  path: string;
+  a: string;
+  b: string;
+}
+
+/** Field-by-field differences between two JSON values (values shown as JSON; absent = "(none)"). */
+export function fieldDifferences(a: unknown, b: unknown, path = ''): FieldDifference[] {
   const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
   if (isObj(a) && isObj(b)) {
     const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
-    return keys.flatMap((k) => jsonDifferences(a[k], b[k], path ? `${path}.${k}` : k));
+    return keys.flatMap((k) => fieldDifferences(a[k], b[k], path ? `${path}.${k}` : k));
   }
-  const sa = JSON.stringify(a);
-  const sb = JSON.stringify(b);
-  return sa === sb ? [] : [`${path || '/'}: ${sa ?? '(none)'} -> ${sb ?? '(none)'}`];
+  const sa = JSON.stringify(a) ?? '(none)';
+  const sb = JSON.stringify(b) ?? '(none)';
+  return sa === sb ? [] : [{ path: path || '/', a: sa, b: sb }];
+}
+
+/** The same as lines `path: a -> b`. */
+export function jsonDifferences(a: unknown, b: unknown): string[] {
+  return fieldDifferences(a, b).map((d) => `${d.path}: ${d.a} -> ${d.b}`);
 }

@@ -12,7 +12,7 @@ import { expectedOutputs } from './entry.js';
 import { sha256File } from './hash.js';
 import { compareInputs, hashInputs } from './inputs.js';
 import { LOCK_NAME, readLock, type LockDataset, type LockInputs } from './lockfile.js';
-import { buildRecipe, jsonDifferences, recipeHash } from './recipe.js';
+import { buildRecipe, fieldDifferences, recipeHash } from './recipe.js';
 
 export type ChangeKind = 'missing' | 'modified' | 'unexpected' | 'stale recipe' | 'content' | 'input missing' | 'input modified' | 'input unexpected' | 'input error';
 
@@ -81,10 +81,7 @@ async function checkRecipe(dir: string, flag: string, d: LockDataset, changes: V
   else {
     const r = d.recipe;
     const now = buildRecipe(converter, spec, { ...r, split: r.split.strategy === 'manifest' ? 'manifest:' : r.split.strategy, seed: r.split.seed }, r.split.manifestSha256);
-    for (const line of jsonDifferences(r, now)) {
-      const i = line.indexOf(': ');
-      stale(line.slice(0, i), `lock ${line.slice(i + 2)} (this medmnist-build)`);
-    }
+    for (const f of fieldDifferences(r, now)) stale(f.path, `${f.a} in the lock, ${f.b} in this medmnist-build`);
   }
   for (const f of d.recipe.formats) {
     if (!FORMATS.some((x) => x.name === f)) stale(`formats`, `format ${f} is not known to this medmnist-build`);
@@ -118,10 +115,7 @@ async function checkRecipe(dir: string, flag: string, d: LockDataset, changes: V
       'tool.version': d.recipe.tool.version,
       size: Number(size),
     };
-    for (const line of jsonDifferences(locked, built)) {
-      const i = line.indexOf(': ');
-      stale(line.slice(0, i), `lock ${line.slice(i + 2)} (${s.metadata.name})`);
-    }
+    for (const f of fieldDifferences(locked, built)) stale(f.path, `${f.a} in the lock, ${f.b} in ${s.metadata.name}`);
   }
 }
 
