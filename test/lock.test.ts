@@ -83,6 +83,21 @@ print(json.dumps(out))
     expect(got).toEqual({ '28': d.sizes['28']!.content.sha256, '64': d.sizes['64']!.content.sha256 });
   });
 
+  it('streams files across chunk boundaries exactly as sha256sum and md5sum hash them', async () => {
+    const { md5File } = await import('../src/lock/hash.js');
+    const cases = { empty: 0, small: 1000, chunk: 8 << 20, big: (17 << 20) + 3 };
+    for (const [name, n] of Object.entries(cases)) {
+      const p = join(tmp, `blob-${name}`);
+      const b = Buffer.alloc(n);
+      for (let i = 0; i < n; i++) b[i] = (i * 2654435761) >>> 24;
+      await writeFile(p, b);
+      const sha = execFileSync('sha256sum', [p], { encoding: 'utf8' }).slice(0, 64);
+      const md5 = execFileSync('md5sum', [p], { encoding: 'utf8' }).slice(0, 32);
+      expect(await sha256File(p), name).toEqual({ sha256: sha, bytes: n });
+      expect(await md5File(p), name).toEqual({ md5, bytes: n });
+    }
+  });
+
   it('hashes a folder as the sha256sum manifest of its files', async () => {
     const dir = join(tmp, 'folder');
     await mkdir(join(dir, 'sub'), { recursive: true });

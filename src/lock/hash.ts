@@ -15,20 +15,39 @@ export interface HashResult {
   files?: number;
 }
 
+/**
+ * Feed a file to the hashes. Large files use two buffers: the next chunk is read (in libuv's thread
+ * pool) while the current one is hashed on this thread, so reading and hashing overlap. Small files
+ * (PNG folders hold many) get one buffer of their own size.
+ */
 async function digestInto(path: string, hashes: Hash[]): Promise<number> {
   const fh = await open(path, 'r');
+  let pending: Promise<{ bytesRead: number }> | null = null;
   try {
-    const buf = Buffer.allocUnsafe(CHUNK);
+    const size = (await fh.stat()).size;
+    const bufs = size < CHUNK ? [Buffer.allocUnsafe(Math.max(size, 4096))] : [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)];
+    const len = bufs[0]!.length;
     let pos = 0;
+    let cur = 0;
+    pending = fh.read(bufs[0]!, 0, len, 0);
     for (;;) {
-      const { bytesRead } = await fh.read(buf, 0, CHUNK, pos);
+      const { bytesRead } = await pending;
       if (bytesRead === 0) break;
-      const part = buf.subarray(0, bytesRead);
-      for (const h of hashes) h.update(part);
+      const part = bufs[cur]!.subarray(0, bytesRead);
       pos += bytesRead;
+      if (bufs.length === 2) {
+        cur ^= 1;
+        pending = fh.read(bufs[cur]!, 0, len, pos);
+        for (const h of hashes) h.update(part);
+      } else {
+        for (const h of hashes) h.update(part);
+        pending = fh.read(bufs[0]!, 0, len, pos);
+      }
     }
+    pending = null;
     return pos;
   } finally {
+    await pending?.catch(() => undefined); // never close under a read in flight
     await fh.close();
   }
 }
