@@ -98,13 +98,14 @@ print(json.dumps(out))
     }
   });
 
-  it('hashes a folder as the sha256sum manifest of its files', async () => {
+  it('hashes a folder as the manifest of its files (path TAB sha256, sorted)', async () => {
     const dir = join(tmp, 'folder');
     await mkdir(join(dir, 'sub'), { recursive: true });
     await writeFile(join(dir, 'b.png'), 'bbb');
     await writeFile(join(dir, 'a_1.png'), 'a');
     await writeFile(join(dir, 'sub', 'c.png'), 'cc');
-    const expected = execFileSync('bash', ['-c', "LC_ALL=C find . -type f -printf '%P\\n' | LC_ALL=C sort | xargs sha256sum | sha256sum"], { cwd: dir, encoding: 'utf8' }).slice(0, 64);
+    const script = 'LC_ALL=C find . -type f -printf \'%P\\n\' | LC_ALL=C sort | while read -r f; do printf \'%s\\t%s\\n\' "$f" "$(sha256sum "$f" | cut -c1-64)"; done | sha256sum';
+    const expected = execFileSync('bash', ['-c', script], { cwd: dir, encoding: 'utf8' }).slice(0, 64);
     expect(await sha256File(dir)).toEqual({ sha256: expected, bytes: 6, files: 3 });
   });
 

@@ -1,6 +1,8 @@
 // Streaming hashes of outputs and inputs: large positional reads, constant memory. A folder output
-// (PNG folders) is hashed as a manifest: its files' relative POSIX paths sorted bytewise, one line
-// `<sha256>  <path>\n` each (the `sha256sum` layout), and the SHA-256 of those lines.
+// (PNG folders) is hashed as a manifest: its files' relative POSIX paths sorted in code-unit order, one
+// line `<path>\t<sha256>\n` each, and the SHA-256 of those lines; bytes = the sum of the file sizes.
+// (The same manifest as src/formats/output-hash.ts on the formats branch, so the engine's records and
+// verify agree whichever of the two hashed a folder.)
 import { createHash, type Hash } from 'node:crypto';
 import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -52,7 +54,7 @@ async function digestInto(path: string, hashes: Hash[]): Promise<number> {
   }
 }
 
-/** Every regular file below dir as sorted relative POSIX paths (bytewise order, not locale order). */
+/** Every regular file below dir as sorted relative POSIX paths (code-unit order, not locale order). */
 export async function listFolder(dir: string): Promise<string[]> {
   const out: string[] = [];
   const visit = async (d: string, prefix: string): Promise<void> => {
@@ -63,7 +65,7 @@ export async function listFolder(dir: string): Promise<string[]> {
     }
   };
   await visit(dir, '');
-  return out.sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+  return out.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
 /** SHA-256 of a file, or of a folder's manifest (see above). */
@@ -82,7 +84,7 @@ export async function sha256Folder(dir: string): Promise<HashResult> {
   for (const name of names) {
     const h = createHash('sha256');
     bytes += await digestInto(join(dir, name), [h]);
-    manifest.update(`${h.digest('hex')}  ${name}\n`);
+    manifest.update(`${name}\t${h.digest('hex')}\n`);
   }
   return { sha256: manifest.digest('hex'), bytes, files: names.length };
 }
