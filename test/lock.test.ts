@@ -153,6 +153,16 @@ describe('convert and the lock', () => {
     expect(Object.keys(await snapshot(out2))).not.toContain('datasets.lock.json');
   });
 
+  it('refuses to build against a lock that breaks the schema, before writing anything', async () => {
+    const bad = join(tmp, 'bad.lock.json');
+    await writeFile(bad, '{"lockfileVersion": 1, "datasets": {"dermamnist": {"source": "ham10000"}}}\n');
+    const r = cli('convert', '--source', 'ham10000', '--input', raw, '--out', join(tmp, 'out-bad-lock'), '--lock', bad);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${bad} is not a valid lock file (schemas/lock.schema.json):`);
+    expect(r.stderr).toContain("/datasets/dermamnist: must have required property 'inputs'");
+    expect(await snapshot(join(tmp, 'out-bad-lock'))).toEqual({});
+  });
+
   it('writes nothing to the lock when the build fails', async () => {
     const lockPath = join(tmp, 'fail.lock.json');
     const broken = await copyDir(raw, join(tmp, 'raw-broken'));

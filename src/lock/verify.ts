@@ -49,15 +49,16 @@ async function checkOutputs(dir: string, flag: string, d: LockDataset, changes: 
   let n = 0;
   for (const { output: o } of expectedOutputs(flag, d)) {
     const path = join(dir, o.name);
+    const wantFolder = o.files !== undefined;
+    const name = wantFolder ? `${o.name}/` : o.name; // folders shown as folders
     const st = await stat(path).catch(() => null);
     if (!st) {
-      changes.push({ kind: 'missing', dataset: flag, name: o.name });
+      changes.push({ kind: 'missing', dataset: flag, name });
       continue;
     }
     n++;
-    const wantFolder = o.files !== undefined;
     if (wantFolder !== st.isDirectory()) {
-      changes.push({ kind: 'modified', dataset: flag, name: o.name, detail: wantFolder ? 'a file where the lock has a folder' : 'a folder where the lock has a file' });
+      changes.push({ kind: 'modified', dataset: flag, name, detail: wantFolder ? 'a file where the lock has a folder' : 'a folder where the lock has a file' });
       continue;
     }
     const h = await sha256File(path);
@@ -65,7 +66,7 @@ async function checkOutputs(dir: string, flag: string, d: LockDataset, changes: 
       const parts = [`sha256 ${short(o.sha256)} -> ${short(h.sha256)}`];
       if (h.bytes !== o.bytes) parts.push(`${o.bytes} -> ${h.bytes} bytes`);
       if (wantFolder && h.files !== o.files) parts.push(`${o.files} -> ${h.files} files`);
-      changes.push({ kind: 'modified', dataset: flag, name: o.name, detail: parts.join(', ') });
+      changes.push({ kind: 'modified', dataset: flag, name, detail: parts.join(', ') });
     }
   }
   return n;
