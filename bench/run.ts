@@ -11,7 +11,10 @@ export interface Bench {
   run(workDir: string): Promise<void>;
 }
 
-const BENCHES: (() => Promise<Bench>)[] = [async () => (await import('./evaluate.js')).default];
+const BENCHES: (() => Promise<Bench>)[] = [
+  async () => (await import('./verify.js')).verifyBench,
+  async () => (await import('./evaluate.js')).default,
+];
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);

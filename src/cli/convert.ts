@@ -10,6 +10,7 @@ export function convertSummary(r: ConvertResult): Record<string, unknown> {
     images: r.images,
     seconds: Number(r.seconds.toFixed(3)),
     imagesPerSecond: Number((r.images / Math.max(r.seconds, 1e-9)).toFixed(1)),
+    lock: r.lockWritten,
     datasets: r.datasets.map((d) => ({
       flag: d.flag,
       counts: d.counts,
@@ -32,6 +33,8 @@ export const convertCommand: CliCommand = {
       .option('split', { type: 'string', default: 'official', describe: 'official | grouped | manifest:FILE' })
       .option('seed', { type: 'number', default: 0, describe: 'seed of the documented split order' })
       .option('workers', { type: 'number', describe: 'images decoded in parallel (default: CPU cores)' })
+      .option('lock', { type: 'string', describe: 'lock file to update (default: <out>/datasets.lock.json)' })
+      .option('frozen', { type: 'boolean', default: false, describe: 'refuse inputs, recipe or outputs that differ from the lock (like npm ci)' })
       .option('json', { type: 'boolean', default: false, describe: 'print a JSON summary on stdout' }),
   run: async (a) => {
     const r = await convert({
@@ -43,6 +46,8 @@ export const convertCommand: CliCommand = {
       split: String(a['split']),
       seed: parseSeed(a['seed']),
       workers: a['workers'] === undefined ? undefined : Number(a['workers']),
+      lock: a['lock'] === undefined ? undefined : resolve(String(a['lock'])),
+      frozen: Boolean(a['frozen']),
       onProgress: progressReporter(),
     });
     if (a['json']) printJson(convertSummary(r));
@@ -52,6 +57,7 @@ export const convertCommand: CliCommand = {
         process.stderr.write(`${d.flag}: ${counts} -> ${d.files.map((f) => f.name).join(', ')}\n`);
       }
       process.stderr.write(`${r.images} images in ${r.seconds.toFixed(1)} s\n`);
+      if (r.lockWritten) process.stderr.write(`lock: ${r.lockWritten}\n`);
     }
     return 0;
   },

@@ -6,10 +6,12 @@ import { TOOL_VERSION } from '../version.js';
 import type { CliCommand } from './common.js';
 import { convertCommand } from './convert.js';
 import { demoCommand } from './demo.js';
+import { diffCommand } from './diff.js';
 import { evaluateCommand } from './evaluate.js';
 import { listCommand } from './list.js';
+import { verifyCommand } from './verify.js';
 
-export const COMMANDS: readonly CliCommand[] = [convertCommand, listCommand, demoCommand, evaluateCommand];
+export const COMMANDS: readonly CliCommand[] = [convertCommand, listCommand, demoCommand, verifyCommand, diffCommand, evaluateCommand];
 
 export async function main(argv: string[]): Promise<number> {
   let code = 0;

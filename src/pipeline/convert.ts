@@ -1,11 +1,15 @@
 // The engine: scan -> split -> decode -> pixel recipe (every size from one decode) -> sinks.
 import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { getConverter } from '../../converters/index.js';
 import { createImageProcessor, type ImageProcessor } from '../image/processor.js';
 import { getFormat } from '../formats/index.js';
 import { baseNameFor, type DatasetSink, type SinkContext } from '../formats/sink.js';
+import { ContentHashSink } from '../lock/content.js';
+import { ConvertLock } from '../lock/convert-lock.js';
 import { sha256File } from '../lock/hash.js';
+import { LOCK_NAME, type ContentHash } from '../lock/lockfile.js';
 import { buildDatasetMetadata, type FileRecord } from '../metadata/dataset-metadata.js';
 import { samplesCsvLines } from '../metadata/samples-csv.js';
 import { splitSamples, type SplitSamples } from '../split/index.js';
@@ -26,6 +30,10 @@ export interface ConvertOptions {
   /** Only these dataset flags of the source (default: all it produces). */
   datasets?: string[];
   formatOptions?: Record<string, string | number | boolean>;
+  /** Lock file to merge the build into (default `<out>/datasets.lock.json`); false: write no lock. */
+  lock?: string | false;
+  /** Refuse inputs, recipe or outputs that differ from the lock; leave the lock as it is. */
+  frozen?: boolean;
   onProgress?: (event: ProgressEvent) => void;
 }
 
@@ -44,6 +52,8 @@ export interface DatasetBuild {
   files: FileRecord[];
   /** Per size: the files of that size. */
   bySize: Record<number, FileRecord[]>;
+  /** Per size: the format-independent content hash of what was written. */
+  content: Record<number, ContentHash>;
 }
 
 export interface ConvertResult {
@@ -53,6 +63,8 @@ export interface ConvertResult {
   datasets: DatasetBuild[];
   images: number;
   seconds: number;
+  /** The lock file written, or null (no lock, or --frozen). */
+  lockWritten: string | null;
 }
 
 export function imageShapeFor(spec: DatasetSpec, size: number): number[] {
@@ -84,6 +96,13 @@ export async function convert(opts: ConvertOptions): Promise<ConvertResult> {
     plans.push({ spec, splits: await splitSamples(samples, spec, { strategy: opts.split, seed: opts.seed }) });
   }
 
+  // Lock (src/lock/convert-lock.ts): under --frozen this refuses before anything is written.
+  const lockPath = opts.lock === false ? null : (opts.lock ?? join(opts.out, LOCK_NAME));
+  if (opts.frozen && !lockPath) throw new UsageError('--frozen needs a lock file');
+  const locker = lockPath
+    ? await ConvertLock.prepare({ ...opts, path: lockPath, frozen: opts.frozen ?? false }, converter, specs, scan)
+    : null;
+
   const tx = await OutputTransaction.begin(opts.out);
   const builds: DatasetBuild[] = [];
   let images = 0;
@@ -95,12 +114,14 @@ export async function convert(opts: ConvertOptions): Promise<ConvertResult> {
       written.push(...b.files.map((f) => f.name));
       images += SPLITS.reduce((a, s) => a + splits[s].length, 0);
     }
+    await locker?.check(builds, tx.tmpDir);
     await tx.commit(written);
   } catch (err) {
     await tx.abort();
     throw err;
   }
-  return { source: converter.source.id, converter, scan, datasets: builds, images, seconds: (performance.now() - t0) / 1000 };
+  const lockWritten = locker && (await locker.write()) ? lockPath : null;
+  return { source: converter.source.id, converter, scan, datasets: builds, images, seconds: (performance.now() - t0) / 1000, lockWritten };
 }
 
 async function buildDataset(
@@ -114,6 +135,7 @@ async function buildDataset(
 ): Promise<DatasetBuild> {
   const counts = { train: splits.train.length, val: splits.val.length, test: splits.test.length };
   const sinks: { size: number; sink: DatasetSink }[] = [];
+  const contentSinks = new Map<number, ContentHashSink>();
   let processor: ImageProcessor | null = null;
   try {
     processor = await createImageProcessor({ converter, spec, sizes: opts.sizes, workers });
@@ -131,6 +153,9 @@ async function buildDataset(
         };
         sinks.push({ size, sink: await format.createSink(ctx) });
       }
+      const cs = new ContentHashSink();
+      contentSinks.set(size, cs);
+      sinks.push({ size, sink: cs });
     }
     const order = SPLITS.flatMap((split) => splits[split].map((sample, index) => ({ split, index, sample })));
     const total = order.length;
@@ -175,7 +200,9 @@ async function buildDataset(
       const mh = await sha256File(tx.path(metaName));
       files.push(...sizeFiles, { name: metaName, bytes: mh.bytes, sha256: mh.sha256 });
     }
-    return { flag: spec.flag, spec, counts, splits, files, bySize };
+    const content: Record<number, ContentHash> = {};
+    for (const [size, cs] of contentSinks) content[size] = cs.content;
+    return { flag: spec.flag, spec, counts, splits, files, bySize, content };
   } catch (err) {
     for (const { sink } of sinks) await sink.abort().catch(() => undefined);
     throw err;

@@ -1,0 +1,83 @@
+// The lock side of `convert`: hash the raw inputs and the recipe before anything is written, check
+// them against the lock under --frozen, turn the finished build (still in its temporary folder) into
+// lock entries and compare them under --frozen, and after the outputs are committed merge the entries
+// into the lock. Nothing here writes before the outputs are in place.
+import type { Converter, DatasetSpec, ScanResult } from '../pipeline/contract.js';
+import { DataError } from '../pipeline/errors.js';
+import { datasetEntry, outputDifferences, type BuiltDataset } from './entry.js';
+import { compareInputs, hashInputs } from './inputs.js';
+import { mergeDatasets, readLockIfExists, writeLock, type LockDataset, type LockInputs, type LockRecipe, type Lockfile } from './lockfile.js';
+import { buildRecipe, jsonDifferences, manifestHashOf, type RecipeOptions } from './recipe.js';
+
+export interface ConvertLockOptions extends RecipeOptions {
+  /** Lock file path. */
+  path: string;
+  /** Refuse anything that disagrees with the lock; never write it. */
+  frozen: boolean;
+  input: string;
+}
+
+const MAX_LISTED = 20;
+
+function refuse(path: string, what: string, lines: string[]): never {
+  const shown = lines.slice(0, MAX_LISTED).map((l) => `  ${l}`);
+  if (lines.length > MAX_LISTED) shown.push(`  ... and ${lines.length - MAX_LISTED} more`);
+  throw new DataError(
+    `--frozen: ${what} differ from ${path}; nothing was written.\n${shown.join('\n')}\n` +
+      'Run without --frozen to rebuild and update the lock deliberately.',
+  );
+}
+
+export class ConvertLock {
+  private entries: Record<string, LockDataset> = {};
+
+  private constructor(
+    private readonly o: ConvertLockOptions,
+    private readonly base: Lockfile | null,
+    private readonly source: string,
+    private readonly inputs: LockInputs,
+    private readonly recipes: Map<string, LockRecipe>,
+  ) {}
+
+  /** Hash inputs and recipes; under --frozen, refuse here (before any output exists) on a mismatch. */
+  static async prepare(o: ConvertLockOptions, converter: Converter, specs: readonly DatasetSpec[], scan: ScanResult): Promise<ConvertLock> {
+    const base = await readLockIfExists(o.path);
+    if (o.frozen && !base) throw new DataError(`--frozen needs an existing lock, and ${o.path} does not exist. Build once without --frozen to write it.`);
+    const manifest = await manifestHashOf(o.split);
+    const recipes = new Map(specs.map((s) => [s.flag, buildRecipe(converter, s, o, manifest)]));
+    const inputs = await hashInputs(o.input, scan.inputFiles);
+    if (o.frozen && base) {
+      const problems: string[] = [];
+      for (const spec of specs) {
+        const locked = base.datasets[spec.flag];
+        if (!locked) {
+          problems.push(`${spec.flag}: not in the lock`);
+          continue;
+        }
+        for (const d of jsonDifferences(locked.recipe, recipes.get(spec.flag))) problems.push(`${spec.flag} recipe ${d}`);
+        for (const c of compareInputs(locked.inputs, inputs)) problems.push(`${spec.flag} input ${c.kind}: ${c.path}${c.detail ? ` (${c.detail})` : ''}`);
+      }
+      if (problems.length > 0) refuse(o.path, 'inputs or recipe', problems);
+    }
+    return new ConvertLock(o, base, converter.source.id, inputs, recipes);
+  }
+
+  /** Lock entries of the finished build (files still in `dir`); under --frozen, refuse any change. */
+  async check(builds: readonly BuiltDataset[], dir: string): Promise<void> {
+    const problems: string[] = [];
+    for (const b of builds) {
+      const entry = await datasetEntry(b, dir, this.source, this.recipes.get(b.flag)!, this.inputs);
+      this.entries[b.flag] = entry;
+      if (this.o.frozen) problems.push(...outputDifferences(b.flag, this.base!.datasets[b.flag]!, entry));
+    }
+    if (problems.length > 0) refuse(this.o.path, 'outputs', problems);
+  }
+
+  /** Merge into the lock (after the outputs are committed). A frozen build leaves the lock as it is. */
+  async write(): Promise<boolean> {
+    if (this.o.frozen) return false;
+    const current = await readLockIfExists(this.o.path);
+    await writeLock(this.o.path, mergeDatasets(current, this.entries));
+    return true;
+  }
+}

@@ -1,0 +1,61 @@
+// Raw inputs of a build: every file the converter read, by POSIX path relative to the --input folder
+// (so a lock does not depend on where the download lives), with size and SHA-256. The manifest hash is
+// the SHA-256 of the lines `<sha256>  <bytes>  <path>\n` in path order.
+import { relative, sep } from 'node:path';
+import { DataError } from '../pipeline/errors.js';
+import { sha256File, sha256Text } from './hash.js';
+import type { LockInputFile, LockInputs } from './lockfile.js';
+
+/** How many input files are hashed at once (small files: latency-bound, not throughput-bound). */
+const PARALLEL = 4;
+
+export function relativeInputPath(inputDir: string, file: string): string {
+  const rel = relative(inputDir, file);
+  if (rel === '' || rel.startsWith('..')) {
+    throw new DataError(`input file ${file} is outside the --input folder ${inputDir}; the lock records paths relative to it. Move the file below ${inputDir}.`);
+  }
+  return rel.split(sep).join('/');
+}
+
+export function inputsManifestHash(files: readonly LockInputFile[]): string {
+  return sha256Text(files.map((f) => `${f.sha256}  ${f.bytes}  ${f.path}\n`).join(''));
+}
+
+export async function hashInputs(inputDir: string, files: readonly string[]): Promise<LockInputs> {
+  const rels = [...new Set(files)].map((f) => ({ abs: f, path: relativeInputPath(inputDir, f) }));
+  rels.sort((a, b) => Buffer.compare(Buffer.from(a.path), Buffer.from(b.path)));
+  const out: LockInputFile[] = new Array(rels.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < rels.length) {
+      const i = next++;
+      const h = await sha256File(rels[i]!.abs);
+      out[i] = { path: rels[i]!.path, bytes: h.bytes, sha256: h.sha256 };
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PARALLEL, rels.length) }, worker));
+  return { manifestSha256: inputsManifestHash(out), files: out };
+}
+
+export interface InputChange {
+  kind: 'missing' | 'modified' | 'unexpected';
+  path: string;
+  detail?: string;
+}
+
+/** What differs between the locked inputs and the inputs read now. */
+export function compareInputs(locked: LockInputs, now: LockInputs): InputChange[] {
+  if (locked.manifestSha256 === now.manifestSha256) return [];
+  const a = new Map(locked.files.map((f) => [f.path, f]));
+  const b = new Map(now.files.map((f) => [f.path, f]));
+  const out: InputChange[] = [];
+  for (const [p, f] of a) {
+    const g = b.get(p);
+    if (!g) out.push({ kind: 'missing', path: p });
+    else if (g.sha256 !== f.sha256 || g.bytes !== f.bytes) {
+      out.push({ kind: 'modified', path: p, detail: `${f.bytes} bytes sha256 ${f.sha256.slice(0, 12)} -> ${g.bytes} bytes sha256 ${g.sha256.slice(0, 12)}` });
+    }
+  }
+  for (const p of b.keys()) if (!a.has(p)) out.push({ kind: 'unexpected', path: p });
+  return out.sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0));
+}

@@ -1,0 +1,218 @@
+// verify: re-hash an output folder against a lock and report each difference the way `dvc status`
+// does: missing, modified, unexpected, stale recipe; with --content, decoded content that differs; with
+// --inputs, raw inputs that changed since the build.
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { CONVERTERS } from '../../converters/index.js';
+import { FORMATS } from '../formats/index.js';
+import { baseNameFor } from '../formats/sink.js';
+import { SPLITS } from '../pipeline/contract.js';
+import { contentOfRecords } from './content.js';
+import { expectedOutputs } from './entry.js';
+import { sha256File } from './hash.js';
+import { compareInputs, hashInputs } from './inputs.js';
+import { LOCK_NAME, readLock, type LockDataset, type LockInputs } from './lockfile.js';
+import { buildRecipe, fieldDifferences, recipeHash } from './recipe.js';
+
+export type ChangeKind = 'missing' | 'modified' | 'unexpected' | 'stale recipe' | 'content' | 'input missing' | 'input modified' | 'input unexpected' | 'input error';
+
+export interface VerifyChange {
+  kind: ChangeKind;
+  /** The dataset flag, absent for unexpected files. */
+  dataset?: string;
+  /** Output name, raw input path, or recipe field. */
+  name: string;
+  detail?: string;
+}
+
+export interface VerifyOptions {
+  lock?: string;
+  content?: boolean;
+  /** Raw download folders to re-hash: by source id, or `*` for any source not named. */
+  inputs?: Record<string, string>;
+}
+
+export interface VerifyReport {
+  dir: string;
+  lock: string;
+  /** Outputs re-hashed. */
+  checkedOutputs: number;
+  /** (dataset, size, format) triples decoded with --content. */
+  checkedContent: number;
+  checkedInputs: number;
+  changes: VerifyChange[];
+}
+
+const short = (h: string): string => h.slice(0, 12);
+
+async function checkOutputs(dir: string, flag: string, d: LockDataset, changes: VerifyChange[]): Promise<number> {
+  let n = 0;
+  for (const { output: o } of expectedOutputs(flag, d)) {
+    const path = join(dir, o.name);
+    const wantFolder = o.files !== undefined;
+    const name = wantFolder ? `${o.name}/` : o.name; // folders shown as folders
+    const st = await stat(path).catch(() => null);
+    if (!st) {
+      changes.push({ kind: 'missing', dataset: flag, name });
+      continue;
+    }
+    n++;
+    if (wantFolder !== st.isDirectory()) {
+      changes.push({ kind: 'modified', dataset: flag, name, detail: wantFolder ? 'a file where the lock has a folder' : 'a folder where the lock has a file' });
+      continue;
+    }
+    const h = await sha256File(path);
+    if (h.sha256 !== o.sha256 || h.bytes !== o.bytes) {
+      const parts = [`sha256 ${short(o.sha256)} -> ${short(h.sha256)}`];
+      if (h.bytes !== o.bytes) parts.push(`${o.bytes} -> ${h.bytes} bytes`);
+      if (wantFolder && h.files !== o.files) parts.push(`${o.files} -> ${h.files} files`);
+      changes.push({ kind: 'modified', dataset: flag, name, detail: parts.join(', ') });
+    }
+  }
+  return n;
+}
+
+/** The recipe this tool would use for the locked options, and what the outputs' metadata records. */
+async function checkRecipe(dir: string, flag: string, d: LockDataset, changes: VerifyChange[]): Promise<void> {
+  const stale = (name: string, detail?: string): void => void changes.push({ kind: 'stale recipe', dataset: flag, name, detail });
+  if (recipeHash(d.recipe) !== d.recipeSha256) stale('recipeSha256', 'does not match the recorded recipe (was the lock edited by hand?)');
+  const converter = CONVERTERS.find((c) => c.source.id === d.recipe.source);
+  const spec = converter?.datasets.find((s) => s.flag === flag);
+  if (!converter || !spec) stale('source', `${d.recipe.source}/${flag} is not built by this medmnist-build`);
+  else {
+    const r = d.recipe;
+    const now = buildRecipe(converter, spec, { ...r, split: r.split.strategy === 'manifest' ? 'manifest:' : r.split.strategy, seed: r.split.seed }, r.split.manifestSha256);
+    for (const f of fieldDifferences(r, now)) stale(f.path, `${f.a} in the lock, ${f.b} in this medmnist-build`);
+  }
+  for (const f of d.recipe.formats) {
+    if (!FORMATS.some((x) => x.name === f)) stale(`formats`, `format ${f} is not known to this medmnist-build`);
+  }
+  // What the outputs themselves say they were built with (F_S.json), against the lock's recipe.
+  for (const [size, s] of Object.entries(d.sizes)) {
+    let meta: Record<string, unknown>;
+    try {
+      meta = JSON.parse(await readFile(join(dir, s.metadata.name), 'utf8')) as Record<string, unknown>;
+    } catch {
+      continue; // missing or unreadable: reported as missing / modified
+    }
+    const split = (meta['split'] ?? {}) as { strategy?: string; seed?: number };
+    const pre = (meta['preprocessing'] ?? {}) as Record<string, unknown>;
+    const tool = (meta['tool'] ?? {}) as { version?: string };
+    const built = {
+      'split.strategy': String(split.strategy ?? '').startsWith('manifest:') ? 'manifest' : split.strategy,
+      'split.seed': split.seed,
+      'pixels.mode': pre['mode'],
+      'pixels.crop': pre['crop'],
+      'pixels.filter': pre['filter'],
+      'tool.version': tool.version,
+      size: meta['size'],
+    };
+    const locked = {
+      'split.strategy': d.recipe.split.strategy,
+      'split.seed': d.recipe.split.seed,
+      'pixels.mode': d.recipe.pixels.mode,
+      'pixels.crop': d.recipe.pixels.crop,
+      'pixels.filter': d.recipe.pixels.filter,
+      'tool.version': d.recipe.tool.version,
+      size: Number(size),
+    };
+    for (const f of fieldDifferences(locked, built)) stale(f.path, `${f.a} in the lock, ${f.b} in ${s.metadata.name}`);
+  }
+}
+
+async function checkContent(dir: string, flag: string, d: LockDataset, changes: VerifyChange[]): Promise<number> {
+  let n = 0;
+  for (const [size, s] of Object.entries(d.sizes)) {
+    const base = baseNameFor(flag, Number(size));
+    for (const [format, f] of Object.entries(s.formats)) {
+      const fmt = FORMATS.find((x) => x.name === format);
+      if (!fmt) continue; // reported as a stale recipe
+      const present = await Promise.all(f.files.map((o) => stat(join(dir, o.name)).then(() => true, () => false)));
+      if (present.includes(false)) continue; // reported as missing
+      const name = `${base} (${format})`;
+      n++;
+      try {
+        const got = await contentOfRecords(fmt.readRecords(dir, base));
+        if (got.sha256 !== s.content.sha256) {
+          const splits = SPLITS.filter((k) => got.splits[k].sha256 !== s.content.splits[k].sha256).map(
+            (k) => `${k}${got.splits[k].count !== s.content.splits[k].count ? ` ${s.content.splits[k].count} -> ${got.splits[k].count} samples` : ''}`,
+          );
+          changes.push({ kind: 'content', dataset: flag, name, detail: `decoded arrays and labels differ in ${splits.join(', ')}` });
+        }
+      } catch (err) {
+        changes.push({ kind: 'content', dataset: flag, name, detail: `cannot decode: ${(err as Error).message}` });
+      }
+    }
+  }
+  return n;
+}
+
+async function checkInputs(lockDatasets: [string, LockDataset][], dirs: Record<string, string>, changes: VerifyChange[]): Promise<number> {
+  const bySource = new Map<string, LockInputs | Error>();
+  let n = 0;
+  for (const [flag, d] of lockDatasets) {
+    const raw = dirs[d.source] ?? dirs['*'];
+    if (!raw) continue;
+    let now = bySource.get(d.source);
+    if (!now) {
+      const converter = CONVERTERS.find((c) => c.source.id === d.source);
+      try {
+        if (!converter) throw new Error(`source ${d.source} is not known to this medmnist-build`);
+        const scan = await converter.scan(resolve(raw));
+        now = await hashInputs(resolve(raw), scan.inputFiles);
+      } catch (err) {
+        now = err as Error;
+      }
+      bySource.set(d.source, now);
+    }
+    if (now instanceof Error) {
+      changes.push({ kind: 'input error', dataset: flag, name: raw, detail: now.message });
+      continue;
+    }
+    n += now.files.length;
+    for (const c of compareInputs(d.inputs, now)) changes.push({ kind: `input ${c.kind}`, dataset: flag, name: c.path, detail: c.detail });
+  }
+  return n;
+}
+
+export async function verifyOutputs(dirArg: string, o: VerifyOptions = {}): Promise<VerifyReport> {
+  const dir = resolve(dirArg);
+  const lockPath = resolve(o.lock ?? join(dir, LOCK_NAME));
+  const lock = await readLock(lockPath);
+  const changes: VerifyChange[] = [];
+  let checkedOutputs = 0;
+  let checkedContent = 0;
+  const datasets = Object.entries(lock.datasets).sort(([a], [b]) => (a < b ? -1 : 1));
+  const expected = new Set<string>();
+  for (const [flag, d] of datasets) {
+    for (const e of expectedOutputs(flag, d)) expected.add(e.output.name);
+    checkedOutputs += await checkOutputs(dir, flag, d, changes);
+    await checkRecipe(dir, flag, d, changes);
+    if (o.content) checkedContent += await checkContent(dir, flag, d, changes);
+  }
+  const checkedInputs = o.inputs ? await checkInputs(datasets, o.inputs, changes) : 0;
+  // Unexpected: anything else at the top of the output folder, except lock files.
+  const entries = await readdir(dir).catch(() => [] as string[]);
+  for (const name of entries.sort()) {
+    if (expected.has(name) || name === LOCK_NAME) continue;
+    if (dirname(lockPath) === dir && name === basename(lockPath)) continue;
+    changes.push({ kind: 'unexpected', name });
+  }
+  return { dir, lock: lockPath, checkedOutputs, checkedContent, checkedInputs, changes };
+}
+
+/** dvc-status-like text: changes grouped by dataset, one line each. */
+export function formatVerifyReport(r: VerifyReport): string {
+  const lines: string[] = [];
+  const groups = new Map<string, VerifyChange[]>();
+  for (const c of r.changes) {
+    const k = c.dataset ?? '';
+    if (!groups.has(k)) groups.set(k, []);
+    groups.get(k)!.push(c);
+  }
+  for (const [k, cs] of groups) {
+    lines.push(k ? `${k}:` : 'not in the lock:');
+    for (const c of cs) lines.push(`\t${(c.kind + ':').padEnd(18)} ${c.name}${c.detail ? `  (${c.detail})` : ''}`);
+  }
+  return lines.length ? lines.join('\n') + '\n' : '';
+}
