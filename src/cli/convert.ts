@@ -32,6 +32,7 @@ export const convertCommand: CliCommand = {
       .option('split', { type: 'string', default: 'official', describe: 'official | grouped | manifest:FILE' })
       .option('seed', { type: 'number', default: 0, describe: 'seed of the documented split order' })
       .option('workers', { type: 'number', describe: 'images decoded in parallel (default: CPU cores)' })
+      .option('npz-compress', { type: 'boolean', default: false, describe: 'deflate NPZ members (like np.savez_compressed)' })
       .option('json', { type: 'boolean', default: false, describe: 'print a JSON summary on stdout' }),
   run: async (a) => {
     const r = await convert({
@@ -43,6 +44,7 @@ export const convertCommand: CliCommand = {
       split: String(a['split']),
       seed: parseSeed(a['seed']),
       workers: a['workers'] === undefined ? undefined : Number(a['workers']),
+      formatOptions: { npzCompress: a['npz-compress'] === true },
       onProgress: progressReporter(),
     });
     if (a['json']) printJson(convertSummary(r));

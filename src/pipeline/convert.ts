@@ -4,6 +4,7 @@ import { availableParallelism } from 'node:os';
 import { getConverter } from '../../converters/index.js';
 import { createImageProcessor, type ImageProcessor } from '../image/processor.js';
 import { getFormat } from '../formats/index.js';
+import { sha256Output } from '../formats/output-hash.js';
 import { baseNameFor, type DatasetSink, type SinkContext } from '../formats/sink.js';
 import { sha256File } from '../lock/hash.js';
 import { buildDatasetMetadata, type FileRecord } from '../metadata/dataset-metadata.js';
@@ -148,7 +149,7 @@ async function buildDataset(
     for (const { size, sink } of sinks) {
       const names = await sink.finish();
       for (const name of names) {
-        const h = await sha256File(tx.path(name));
+        const h = await sha256Output(tx.path(name));
         (bySize[size] ??= []).push({ name, bytes: h.bytes, sha256: h.sha256 });
       }
     }
