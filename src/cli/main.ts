@@ -6,9 +6,10 @@ import { TOOL_VERSION } from '../version.js';
 import type { CliCommand } from './common.js';
 import { convertCommand } from './convert.js';
 import { demoCommand } from './demo.js';
+import { inspectCommand } from './inspect.js';
 import { listCommand } from './list.js';
 
-export const COMMANDS: readonly CliCommand[] = [convertCommand, listCommand, demoCommand];
+export const COMMANDS: readonly CliCommand[] = [convertCommand, listCommand, demoCommand, inspectCommand];
 
 export async function main(argv: string[]): Promise<number> {
   let code = 0;
