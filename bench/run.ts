@@ -11,7 +11,7 @@ export interface Bench {
   run(workDir: string): Promise<void>;
 }
 
-const BENCHES: (() => Promise<Bench>)[] = [];
+const BENCHES: (() => Promise<Bench>)[] = [() => import('./formats.js').then((m) => m.formatsBench)];
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);

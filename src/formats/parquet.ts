@@ -104,7 +104,8 @@ class FileByteWriter extends ByteWriter {
 }
 
 interface PendingRow extends Provenance {
-  png: Uint8Array;
+  /** Being encoded on the thread pool; awaited when the row group is written. */
+  png: Promise<Uint8Array>;
   path: string;
   label: number | number[];
 }
@@ -154,11 +155,12 @@ class ParquetSplitWriter implements SplitFileWriter {
     const rows = this.rows;
     if (rows.length === 0) return;
     this.rows = [];
+    const pngs = await Promise.all(rows.map((r) => r.png));
     await this.pq.write({
       rowGroupSize: rows.length,
       columnData: [
         // Statistics on PNG bytes would keep min/max blobs per row group: off for this column.
-        { name: 'image', data: rows.map((r) => ({ bytes: r.png, path: r.path })), statistics: false },
+        { name: 'image', data: rows.map((r, i) => ({ bytes: pngs[i]!, path: r.path })), statistics: false },
         { name: 'label', data: rows.map((r) => r.label) },
         { name: 'split', data: rows.map((r) => r.split), encoding: 'RLE_DICTIONARY' },
         { name: 'index', data: rows.map((r) => r.index) },
@@ -188,6 +190,7 @@ class ParquetSplitWriter implements SplitFileWriter {
   }
 
   async abort(): Promise<void> {
+    await Promise.allSettled(this.rows.map((r) => r.png));
     await this.fh.close().catch(() => undefined);
   }
 }

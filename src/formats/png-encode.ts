@@ -3,7 +3,10 @@
 // chosen by the minimum sum of absolute differences (the heuristic libpng and Pillow use), zlib at a
 // fixed level. The same pixels always give the same bytes for a given Node (zlib) build.
 // The decoder reads what the encoder writes (8-bit, non-interlaced, colour type 0 or 2).
-import { crc32, deflateSync, inflateSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { crc32, deflate, deflateSync, inflateSync } from 'node:zlib';
+
+const deflateAsync = promisify(deflate);
 import { DataError, UsageError } from '../pipeline/errors.js';
 
 /** zlib level of every PNG we write (Pillow's default). */
@@ -37,49 +40,81 @@ function paeth(a: number, b: number, c: number): number {
   return pb <= pc ? b : c;
 }
 
-/** Filter every row with the filter type whose output has the smallest sum of |signed byte|. */
+/** |v| of a filtered byte read as signed: the cost libpng's heuristic sums. */
+const COST = Uint16Array.from({ length: 256 }, (_, v) => (v < 128 ? v : 256 - v));
+
+/**
+ * Filter every row with the filter type whose output has the smallest sum of |signed byte| (ties to
+ * the lower type). One branch-free loop per type: this runs for every pixel of every PNG written.
+ */
 function filterRows(pixels: Uint8Array, height: number, stride: number, bpp: number): Uint8Array {
   const out = new Uint8Array(height * (stride + 1));
-  const trial = new Uint8Array(stride);
   const zero = new Uint8Array(stride);
+  const sub = new Uint8Array(stride);
+  const up = new Uint8Array(stride);
+  const avg = new Uint8Array(stride);
+  const pae = new Uint8Array(stride);
   for (let y = 0; y < height; y++) {
-    const row = pixels.subarray(y * stride, (y + 1) * stride);
-    const up = y > 0 ? pixels.subarray((y - 1) * stride, y * stride) : zero;
-    let bestType = 0;
-    let bestSum = Infinity;
-    for (let type = 0; type <= 4; type++) {
-      let sum = 0;
-      for (let i = 0; i < stride; i++) {
-        const a = i >= bpp ? row[i - bpp]! : 0;
-        const b = up[i]!;
-        const c = i >= bpp ? up[i - bpp]! : 0;
-        const x = row[i]!;
-        let v: number;
-        switch (type) {
-          case 0: v = x; break;
-          case 1: v = x - a; break;
-          case 2: v = x - b; break;
-          case 3: v = x - ((a + b) >> 1); break;
-          default: v = x - paeth(a, b, c);
-        }
-        v &= 0xff;
-        trial[i] = v;
-        sum += v < 128 ? v : 256 - v;
-      }
-      if (sum < bestSum) {
-        bestSum = sum;
-        bestType = type;
-        out[y * (stride + 1)] = type;
-        out.set(trial, y * (stride + 1) + 1);
-      }
+    const x = pixels.subarray(y * stride, (y + 1) * stride);
+    const b = y > 0 ? pixels.subarray((y - 1) * stride, y * stride) : zero;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    let s4 = 0;
+    for (let i = 0; i < stride; i++) s0 += COST[x[i]!]!;
+    for (let i = 0; i < bpp; i++) {
+      // a = c = 0 for the first pixel: Paeth predicts b, Average predicts b >> 1.
+      const v1 = x[i]!;
+      const v2 = (x[i]! - b[i]!) & 0xff;
+      const v3 = (x[i]! - (b[i]! >> 1)) & 0xff;
+      sub[i] = v1;
+      up[i] = v2;
+      avg[i] = v3;
+      pae[i] = v2;
+      s1 += COST[v1]!;
+      s2 += COST[v2]!;
+      s3 += COST[v3]!;
+      s4 += COST[v2]!;
     }
-    out[y * (stride + 1)] = bestType;
+    for (let i = bpp; i < stride; i++) {
+      const xi = x[i]!;
+      const a = x[i - bpp]!;
+      const bi = b[i]!;
+      const c = b[i - bpp]!;
+      const v1 = (xi - a) & 0xff;
+      const v2 = (xi - bi) & 0xff;
+      const v3 = (xi - ((a + bi) >> 1)) & 0xff;
+      const pa0 = bi - c;
+      const pb0 = a - c;
+      const pc0 = pa0 + pb0;
+      const pa = pa0 < 0 ? -pa0 : pa0;
+      const pb = pb0 < 0 ? -pb0 : pb0;
+      const pc = pc0 < 0 ? -pc0 : pc0;
+      const v4 = (xi - (pa <= pb && pa <= pc ? a : pb <= pc ? bi : c)) & 0xff;
+      sub[i] = v1;
+      up[i] = v2;
+      avg[i] = v3;
+      pae[i] = v4;
+      s1 += COST[v1]!;
+      s2 += COST[v2]!;
+      s3 += COST[v3]!;
+      s4 += COST[v4]!;
+    }
+    let best = 0;
+    let bestSum = s0;
+    if (s1 < bestSum) (best = 1), (bestSum = s1);
+    if (s2 < bestSum) (best = 2), (bestSum = s2);
+    if (s3 < bestSum) (best = 3), (bestSum = s3);
+    if (s4 < bestSum) best = 4;
+    const o = y * (stride + 1);
+    out[o] = best;
+    out.set(best === 0 ? x : best === 1 ? sub : best === 2 ? up : best === 3 ? avg : pae, o + 1);
   }
   return out;
 }
 
-/** Encode uint8 pixels (height x width x channels, C order) as a PNG. */
-export function encodePng(pixels: Uint8Array, width: number, height: number, channels: 1 | 3): Uint8Array {
+function ihdrOf(pixels: Uint8Array, width: number, height: number, channels: 1 | 3): Buffer {
   if (pixels.length !== width * height * channels) {
     throw new RangeError(`png: ${pixels.length} bytes for a ${width}x${height}x${channels} image`);
   }
@@ -88,9 +123,25 @@ export function encodePng(pixels: Uint8Array, width: number, height: number, cha
   ihdr.writeUInt32BE(height, 4);
   ihdr[8] = 8;
   ihdr[9] = channels === 1 ? 0 : 2;
-  const filtered = filterRows(pixels, height, width * channels, channels);
-  const idat = deflateSync(filtered, { level: PNG_ZLIB_LEVEL });
+  return ihdr;
+}
+
+function assemble(ihdr: Buffer, idat: Uint8Array): Uint8Array {
   return Buffer.concat([SIGNATURE, chunk('IHDR', ihdr), chunk('IDAT', idat), chunk('IEND', new Uint8Array(0))]);
+}
+
+/** Encode uint8 pixels (height x width x channels, C order) as a PNG. */
+export function encodePng(pixels: Uint8Array, width: number, height: number, channels: 1 | 3): Uint8Array {
+  const ihdr = ihdrOf(pixels, width, height, channels);
+  const filtered = filterRows(pixels, height, width * channels, channels);
+  return assemble(ihdr, deflateSync(filtered, { level: PNG_ZLIB_LEVEL }));
+}
+
+/** encodePng with the deflate on libuv's thread pool, so several images compress at once. Same bytes. */
+export async function encodePngAsync(pixels: Uint8Array, width: number, height: number, channels: 1 | 3): Promise<Uint8Array> {
+  const ihdr = ihdrOf(pixels, width, height, channels);
+  const filtered = filterRows(pixels, height, width * channels, channels);
+  return assemble(ihdr, await deflateAsync(filtered, { level: PNG_ZLIB_LEVEL }));
 }
 
 /** Decode an 8-bit gray or RGB, non-interlaced PNG. `what` names the source in errors. */
@@ -166,13 +217,15 @@ export function decodePng(bytes: Uint8Array, what: string): DecodedPng {
 
 // The engine hands the same pixel array of one size to every sink of that size; Parquet and the PNG
 // folder both need its PNG, so encode it once. Weak keys: entries go with the pixels.
-const encoded = new WeakMap<Uint8Array, Uint8Array>();
+const encoded = new WeakMap<Uint8Array, Promise<Uint8Array>>();
 
-/** encodePng, memoised on the pixel array's identity. */
-export function encodePngShared(pixels: Uint8Array, width: number, height: number, channels: 1 | 3): Uint8Array {
+/** encodePngAsync, memoised on the pixel array's identity. */
+export function encodePngShared(pixels: Uint8Array, width: number, height: number, channels: 1 | 3): Promise<Uint8Array> {
   let png = encoded.get(pixels);
   if (!png) {
-    png = encodePng(pixels, width, height, channels);
+    png = encodePngAsync(pixels, width, height, channels);
+    // Whoever awaits sees a failure; this only keeps an unawaited one from being reported as unhandled.
+    png.catch(() => undefined);
     encoded.set(pixels, png);
   }
   return png;

@@ -20,6 +20,8 @@ export function pngFileName(split: SplitName, index: number, label: ArrayLike<nu
 }
 
 const CSV_FLUSH_BYTES = 1 << 16;
+/** PNGs being encoded or written at once (bounded memory, overlapping compression and I/O). */
+const IN_FLIGHT = 16;
 
 class PngFolderSink implements DatasetSink {
   private csv: FileHandle | null = null;
@@ -31,6 +33,7 @@ class PngFolderSink implements DatasetSink {
   private readonly geometry: { width: number; height: number; channels: 1 | 3 };
   private readonly folder: string;
   private readonly done: Record<SplitName, number> = { train: 0, val: 0, test: 0 };
+  private inFlight: Promise<void>[] = [];
 
   constructor(private readonly ctx: SinkContext) {
     this.geometry = pngGeometry(ctx.imageShape, `--format png for ${ctx.spec.flag}`);
@@ -60,7 +63,11 @@ class PngFolderSink implements DatasetSink {
     checkOrder('png', this.split, this.nextIndex, r);
     const { width, height, channels } = this.geometry;
     const name = pngFileName(r.split, r.index, r.label);
-    await writeFile(join(this.folder, name), encodePngShared(r.pixels, width, height, channels));
+    const path = join(this.folder, name);
+    const job = encodePngShared(r.pixels, width, height, channels).then((png) => writeFile(path, png));
+    job.catch(() => undefined); // awaited below, in order
+    this.inFlight.push(job);
+    if (this.inFlight.length >= IN_FLIGHT) await this.inFlight.shift();
     const line = `${CSV_SPLIT_TAGS[r.split]},${name},${Array.from(r.label).join(',')}\n`;
     this.csvBuf.push(line);
     this.csvLen += line.length;
@@ -73,6 +80,7 @@ class PngFolderSink implements DatasetSink {
     for (const s of SPLITS) {
       if (this.done[s] !== this.ctx.counts[s]) throw new Error(`png: ${s} got ${this.done[s]} images, expected ${this.ctx.counts[s]}`);
     }
+    for (const job of this.inFlight.splice(0)) await job;
     await this.flushCsv();
     await this.csv!.close();
     this.csv = null;
@@ -80,6 +88,7 @@ class PngFolderSink implements DatasetSink {
   }
 
   async abort(): Promise<void> {
+    await Promise.allSettled(this.inFlight.splice(0));
     await this.csv?.close().catch(() => undefined);
     this.csv = null;
   }
