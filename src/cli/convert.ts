@@ -35,6 +35,7 @@ export const convertCommand: CliCommand = {
       .option('workers', { type: 'number', describe: 'images decoded in parallel (default: CPU cores)' })
       .option('lock', { type: 'string', describe: 'lock file to update (default: <out>/datasets.lock.json)' })
       .option('frozen', { type: 'boolean', default: false, describe: 'refuse inputs, recipe or outputs that differ from the lock (like npm ci)' })
+      .option('npz-compress', { type: 'boolean', default: false, describe: 'deflate NPZ members (like np.savez_compressed)' })
       .option('json', { type: 'boolean', default: false, describe: 'print a JSON summary on stdout' }),
   run: async (a) => {
     const r = await convert({
@@ -48,6 +49,7 @@ export const convertCommand: CliCommand = {
       workers: a['workers'] === undefined ? undefined : Number(a['workers']),
       lock: a['lock'] === undefined ? undefined : resolve(String(a['lock'])),
       frozen: Boolean(a['frozen']),
+      formatOptions: { npzCompress: a['npz-compress'] === true },
       onProgress: progressReporter(),
     });
     if (a['json']) printJson(convertSummary(r));

@@ -22,6 +22,7 @@ export const demoCommand: CliCommand = {
       .option('size', { type: 'string', default: '28', describe: 'image sizes' })
       .option('format', { type: 'string', default: 'npz', describe: 'output formats' })
       .option('count', { type: 'number', default: DEMO_COUNT, describe: 'images per fake download' })
+      .option('npz-compress', { type: 'boolean', default: false, describe: 'deflate NPZ members (like np.savez_compressed)' })
       .option('json', { type: 'boolean', default: false }),
   run: async (a) => {
     const out = resolve(String(a['out']));
@@ -42,6 +43,7 @@ export const demoCommand: CliCommand = {
           formats: parseList(a['format'], '--format', 'npz'),
           split: 'official',
           seed: DEMO_SEED,
+          formatOptions: { npzCompress: a['npz-compress'] === true },
           onProgress: progressReporter(),
         });
         summaries.push(convertSummary(r));

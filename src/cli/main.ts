@@ -8,10 +8,19 @@ import { convertCommand } from './convert.js';
 import { demoCommand } from './demo.js';
 import { diffCommand } from './diff.js';
 import { evaluateCommand } from './evaluate.js';
+import { inspectCommand } from './inspect.js';
 import { listCommand } from './list.js';
 import { verifyCommand } from './verify.js';
 
-export const COMMANDS: readonly CliCommand[] = [convertCommand, listCommand, demoCommand, verifyCommand, diffCommand, evaluateCommand];
+export const COMMANDS: readonly CliCommand[] = [
+  convertCommand,
+  listCommand,
+  demoCommand,
+  inspectCommand,
+  verifyCommand,
+  diffCommand,
+  evaluateCommand,
+];
 
 export async function main(argv: string[]): Promise<number> {
   let code = 0;

@@ -1,9 +1,12 @@
 // Output format registry: a new format is one file under src/formats/ plus one line here.
 import { UsageError } from '../pipeline/errors.js';
+import { arrowFormat } from './arrow.js';
 import { npzFormat } from './npz.js';
+import { parquetFormat } from './parquet.js';
+import { pngFormat } from './png-folder.js';
 import type { OutputFormat } from './sink.js';
 
-export const FORMATS: readonly OutputFormat[] = [npzFormat];
+export const FORMATS: readonly OutputFormat[] = [npzFormat, arrowFormat, parquetFormat, pngFormat];
 
 export function getFormat(name: string): OutputFormat {
   const f = FORMATS.find((x) => x.name === name);

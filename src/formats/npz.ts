@@ -1,11 +1,23 @@
 // NPZ (np.savez layout): members train_images.npy, train_labels.npy, val_..., test_... in that order;
-// images streamed straight into their stored member, labels kept (small) until the split ends.
+// images streamed straight into their member, labels kept (small) until the split ends. With the
+// format option npzCompress (--npz-compress) members are deflated like np.savez_compressed (zlib
+// level 6, numpy's default), still streamed, ZIP64-capable and deterministic.
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
+import { crc32, deflateRawSync } from 'node:zlib';
 import { SPLITS, type SplitName } from '../pipeline/contract.js';
+import { DataError } from '../pipeline/errors.js';
 import { npyHeader, parseNpyHeader, type NpyInfo } from './npy.js';
 import type { DatasetSink, OutputFormat, ReadRecord, SinkContext, SinkRecord } from './sink.js';
-import { readZipDirectory, ZipWriter, type ZipEntry, type ZipMemberWriter } from './zip.js';
+import { memberBytes, readZipDirectory, ZipWriter, type ZipEntry, type ZipMemberWriter } from './zip.js';
+
+/** zlib level of compressed NPZ members (Python's zlib default, which np.savez_compressed uses). */
+export const NPZ_DEFLATE_LEVEL = 6;
+
+/** The sink option set by --npz-compress. */
+export function npzCompressOption(options: SinkContext['options']): boolean {
+  return options['npzCompress'] === true;
+}
 
 export const NPZ_KEYS = SPLITS.flatMap((s) => [`${s}_images`, `${s}_labels`]);
 
@@ -16,9 +28,11 @@ class NpzSink implements DatasetSink {
   private labels: Uint8Array = new Uint8Array(0);
   private written = 0;
   private readonly imageBytes: number;
+  private readonly compress: boolean;
 
   constructor(private readonly ctx: SinkContext, private readonly path: string) {
     this.imageBytes = ctx.imageShape.reduce((a, b) => a * b, 1);
+    this.compress = npzCompressOption(ctx.options);
   }
 
   async open(): Promise<void> {
@@ -29,7 +43,9 @@ class NpzSink implements DatasetSink {
     const zip = this.zip!;
     const n = this.ctx.counts[split];
     const header = npyHeader([n, ...this.ctx.imageShape]);
-    this.member = await zip.beginStored(`${split}_images.npy`, header.length + n * this.imageBytes);
+    const name = `${split}_images.npy`;
+    const size = header.length + n * this.imageBytes;
+    this.member = this.compress ? await zip.beginDeflated(name, size, NPZ_DEFLATE_LEVEL) : await zip.beginStored(name, size);
     await this.member.write(header);
     this.labels = new Uint8Array(n * this.ctx.spec.labelColumns);
     this.written = 0;
@@ -45,7 +61,11 @@ class NpzSink implements DatasetSink {
     const lab = new Uint8Array(header.length + this.labels.length);
     lab.set(header, 0);
     lab.set(this.labels, header.length);
-    await this.zip!.addStored(`${split}_labels.npy`, lab);
+    if (this.compress) {
+      await this.zip!.addDeflated(`${split}_labels.npy`, deflateRawSync(lab, { level: NPZ_DEFLATE_LEVEL }), lab.length, crc32(lab));
+    } else {
+      await this.zip!.addStored(`${split}_labels.npy`, lab);
+    }
     this.split = null;
   }
 
@@ -155,11 +175,7 @@ export class NpzFile {
         if (!entry.name.endsWith('.npy')) continue;
         const key = entry.name.slice(0, -4);
         const what = `${path} member ${entry.name}`;
-        if (entry.method !== 0) {
-          throw new Error(`${what}: compressed members need the compressed-NPZ reader (method ${entry.method})`);
-        }
-        const head = Buffer.alloc(Math.min(entry.size, 4096));
-        await fh.read(head, 0, head.length, entry.dataOffset);
+        const head = await readHead(fh, entry, Math.min(entry.size, 4096), what);
         const info = parseNpyHeader(head, what);
         if (info.descr !== '|u1' && info.descr !== '<u1') throw new Error(`${what}: dtype ${info.descr}, expected uint8`);
         if (info.fortranOrder) throw new Error(`${what}: Fortran-ordered arrays are not supported`);
@@ -176,6 +192,11 @@ export class NpzFile {
     }
   }
 
+  /** True when any member is deflated (np.savez_compressed or --npz-compress). */
+  get compressed(): boolean {
+    return [...this.members.values()].some((m) => m.entry.method !== 0);
+  }
+
   member(key: string): NpzMember {
     const m = this.members.get(key);
     if (!m) throw new Error(`${this.path}: no member ${key}.npy (has ${[...this.members.keys()].join(', ')})`);
@@ -186,7 +207,16 @@ export class NpzFile {
     const m = this.member(key);
     const n = m.entry.size - m.info.headerLength;
     const data = new Uint8Array(n);
-    await this.fh.read(data, 0, n, m.entry.dataOffset + m.info.headerLength);
+    if (m.entry.method === 0) {
+      await this.fh.read(data, 0, n, m.entry.dataOffset + m.info.headerLength);
+    } else {
+      let pos = -m.info.headerLength;
+      for await (const c of memberBytes(this.fh, m.entry, this.path)) {
+        if (pos >= 0) data.set(c, pos);
+        else if (pos + c.length > 0) data.set(c.subarray(-pos), 0);
+        pos += c.length;
+      }
+    }
     return { shape: m.info.shape, data };
   }
 
@@ -195,17 +225,63 @@ export class NpzFile {
     const m = this.member(key);
     const [n = 0, ...rest] = m.info.shape;
     const item = rest.reduce((a, b) => a * b, 1);
-    for (let start = 0; start < n; start += rows) {
-      const count = Math.min(rows, n - start);
-      const data = new Uint8Array(count * item);
-      await this.fh.read(data, 0, data.length, m.entry.dataOffset + m.info.headerLength + start * item);
-      yield { start, count, data };
+    if (m.entry.method === 0) {
+      for (let start = 0; start < n; start += rows) {
+        const count = Math.min(rows, n - start);
+        const data = new Uint8Array(count * item);
+        await this.fh.read(data, 0, data.length, m.entry.dataOffset + m.info.headerLength + start * item);
+        yield { start, count, data };
+      }
+      return;
+    }
+    // Deflated: inflate as a stream and cut it into batches of rows.
+    let skip = m.info.headerLength;
+    let start = 0;
+    let batch = new Uint8Array(Math.min(rows, n) * item);
+    let fill = 0;
+    for await (let c of memberBytes(this.fh, m.entry, this.path)) {
+      if (skip > 0) {
+        const k = Math.min(skip, c.length);
+        c = c.subarray(k);
+        skip -= k;
+      }
+      while (c.length > 0) {
+        const k = Math.min(c.length, batch.length - fill);
+        batch.set(c.subarray(0, k), fill);
+        fill += k;
+        c = c.subarray(k);
+        if (fill === batch.length) {
+          const count = batch.length / item;
+          yield { start, count, data: batch };
+          start += count;
+          batch = new Uint8Array(Math.min(rows, n - start) * item);
+          fill = 0;
+        }
+      }
     }
   }
 
   async close(): Promise<void> {
     await this.fh.close();
   }
+}
+
+/** The first `n` uncompressed bytes of a member (its NPY header). */
+async function readHead(fh: FileHandle, entry: ZipEntry, n: number, what: string): Promise<Uint8Array> {
+  const head = Buffer.alloc(n);
+  if (entry.method === 0) {
+    await fh.read(head, 0, n, entry.dataOffset);
+    return head;
+  }
+  let got = 0;
+  for await (const c of memberBytes(fh, entry, what)) {
+    const k = Math.min(n - got, c.length);
+    head.set(c.subarray(0, k), got);
+    got += k;
+    if (got === n) break;
+  }
+  if (got < n) throw new DataError(`${what}: truncated NPY header`);
+  return head;
 }
 
 /** Read every array of an NPZ into memory (tests, small files). */

@@ -1,9 +1,12 @@
-// A small deterministic ZIP writer and reader for NPZ: stored members streamed to disk, ZIP64 when a
-// member, an offset or the entry count needs it, CRC-32 from Node's zlib.crc32, fixed 1980-01-01
-// timestamps. Sizes are known before a stored member starts, so the local header carries them; the
-// CRC is patched in place when the member ends (no data descriptors).
+// A small deterministic ZIP writer and reader for NPZ: stored or deflated members streamed to disk,
+// ZIP64 when a member, an offset or the entry count needs it, CRC-32 from Node's zlib.crc32, fixed
+// 1980-01-01 timestamps. Sizes are known before a stored member starts, so the local header carries
+// them; the CRC (and a deflated member's compressed size) is patched in place when the member ends
+// (no data descriptors), as Python's zipfile does on a seekable file.
+import { once } from 'node:events';
 import { open, type FileHandle } from 'node:fs/promises';
-import { crc32 } from 'node:zlib';
+import { Readable } from 'node:stream';
+import { crc32, createDeflateRaw, createInflateRaw } from 'node:zlib';
 
 const DOS_TIME = 0;
 const DOS_DATE = (0 << 9) | (1 << 5) | 1; // 1980-01-01
@@ -121,6 +124,87 @@ export class ZipWriter {
         c.writeUInt32LE(crc >>> 0, 0);
         await this.fh.write(c, 0, 4, offset + 14);
         this.entries.push({ name: nameBuf, crc: crc >>> 0, compressedSize: size, size, offset, method: 0 });
+        this.open = false;
+      },
+    };
+  }
+
+  /**
+   * Start a member of `size` uncompressed bytes, deflated as it streams (raw DEFLATE at `level`, like
+   * np.savez_compressed). The compressed size is unknown until the end, so the local header gets a
+   * ZIP64 extra field whenever the compressed data could reach 4 GiB (incompressible data grows by a
+   * few bytes per 16 KiB block; 1/1024 + 1 KiB covers it).
+   */
+  async beginDeflated(name: string, size: number, level: number): Promise<ZipMemberWriter> {
+    if (this.open) throw new Error('zip: previous member not ended');
+    this.open = true;
+    const nameBuf = Buffer.from(name, 'utf8');
+    const zip64 = this.needs64(size + Math.ceil(size / 1024) + 1024);
+    const offset = this.pos;
+    const extra = zip64 ? Buffer.alloc(20) : Buffer.alloc(0);
+    if (zip64) {
+      extra.writeUInt16LE(0x0001, 0);
+      extra.writeUInt16LE(16, 2);
+      extra.writeBigUInt64LE(BigInt(size), 4);
+      extra.writeBigUInt64LE(0n, 12); // compressed size patched at end()
+    }
+    const h = Buffer.alloc(30);
+    h.writeUInt32LE(0x04034b50, 0);
+    h.writeUInt16LE(zip64 ? 45 : 20, 4);
+    h.writeUInt16LE(0x0800, 6);
+    h.writeUInt16LE(8, 8); // deflated
+    h.writeUInt16LE(DOS_TIME, 10);
+    h.writeUInt16LE(DOS_DATE, 12);
+    h.writeUInt32LE(0, 14); // CRC patched at end()
+    h.writeUInt32LE(zip64 ? U32 : 0, 18); // compressed size patched at end()
+    h.writeUInt32LE(zip64 ? U32 : size, 22);
+    h.writeUInt16LE(nameBuf.length, 26);
+    h.writeUInt16LE(extra.length, 28);
+    await this.append(h);
+    await this.append(nameBuf);
+    await this.append(extra);
+    const dataStart = this.pos;
+    const z = createDeflateRaw({ level });
+    const out: Buffer[] = [];
+    let failure: Error | null = null;
+    z.on('data', (b: Buffer) => out.push(b));
+    z.on('error', (err) => (failure = err));
+    const drain = async (): Promise<void> => {
+      if (failure) throw failure;
+      while (out.length > 0) await this.append(out.shift()!);
+    };
+    let crc = 0;
+    let written = 0;
+    return {
+      write: async (chunk) => {
+        crc = crc32(chunk, crc);
+        written += chunk.length;
+        if (written > size) throw new Error(`zip: member ${name} exceeds its declared size ${size}`);
+        await new Promise<void>((resolve, reject) => z.write(chunk, (err) => (err ? reject(err) : resolve())));
+        await drain();
+      },
+      end: async () => {
+        if (written !== size) throw new Error(`zip: member ${name} has ${written} bytes, declared ${size}`);
+        const ended = once(z, 'end');
+        z.end();
+        await ended;
+        await drain();
+        await this.flush();
+        const compressedSize = this.pos - dataStart;
+        if (!zip64 && this.needs64(compressedSize)) throw new Error(`zip: member ${name} deflated to ${compressedSize} bytes without ZIP64`);
+        const c = Buffer.alloc(4);
+        c.writeUInt32LE(crc >>> 0, 0);
+        await this.fh.write(c, 0, 4, offset + 14);
+        if (zip64) {
+          const z64 = Buffer.alloc(8);
+          z64.writeBigUInt64LE(BigInt(compressedSize), 0);
+          await this.fh.write(z64, 0, 8, offset + 30 + nameBuf.length + 12);
+        } else {
+          const cs = Buffer.alloc(4);
+          cs.writeUInt32LE(compressedSize, 0);
+          await this.fh.write(cs, 0, 4, offset + 18);
+        }
+        this.entries.push({ name: nameBuf, crc: crc >>> 0, compressedSize, size, offset, method: 8 });
         this.open = false;
       },
     };
@@ -318,4 +402,55 @@ export async function readZipDirectory(fh: FileHandle, what: string): Promise<Zi
     entries.push({ name, method, crc, compressedSize: csize, size: usize, dataOffset });
   }
   return entries;
+}
+
+const READ_CHUNK = 1 << 20;
+
+/** The raw (possibly compressed) bytes of a member, read in chunks. */
+async function* rawChunks(fh: FileHandle, entry: ZipEntry): AsyncGenerator<Uint8Array> {
+  for (let done = 0; done < entry.compressedSize; ) {
+    const n = Math.min(READ_CHUNK, entry.compressedSize - done);
+    const buf = Buffer.allocUnsafe(n);
+    const { bytesRead } = await fh.read(buf, 0, n, entry.dataOffset + done);
+    if (bytesRead !== n) throw new Error(`member ${entry.name} is truncated`);
+    done += n;
+    yield buf;
+  }
+}
+
+/**
+ * Stream a member's uncompressed bytes (stored or deflated). When the member is read to its end, its
+ * length and CRC-32 are checked against the directory; stopping early skips the check.
+ */
+export async function* memberBytes(fh: FileHandle, entry: ZipEntry, what: string): AsyncGenerator<Uint8Array> {
+  if (entry.method !== 0 && entry.method !== 8) {
+    throw new Error(`${what}: member ${entry.name} uses ZIP method ${entry.method}; only stored (0) and deflated (8) are supported`);
+  }
+  let crc = 0;
+  let total = 0;
+  if (entry.method === 0) {
+    for await (const c of rawChunks(fh, entry)) {
+      crc = crc32(c, crc);
+      total += c.length;
+      yield c;
+    }
+  } else {
+    const src = Readable.from(rawChunks(fh, entry), { objectMode: false });
+    const z = src.pipe(createInflateRaw());
+    src.on('error', (err) => z.destroy(err));
+    try {
+      for await (const c of z as AsyncIterable<Buffer>) {
+        crc = crc32(c, crc);
+        total += c.length;
+        yield c;
+      }
+    } catch (err) {
+      throw new Error(`${what}: member ${entry.name} does not inflate (${(err as Error).message})`);
+    } finally {
+      src.destroy();
+      z.destroy();
+    }
+  }
+  if (total !== entry.size) throw new Error(`${what}: member ${entry.name} has ${total} bytes, the directory says ${entry.size}`);
+  if ((crc >>> 0) !== entry.crc) throw new Error(`${what}: member ${entry.name} fails its CRC-32 check (corrupt file)`);
 }

@@ -1,8 +1,6 @@
 // Streaming hashes of outputs and inputs: large positional reads, constant memory. A folder output
 // (PNG folders) is hashed as a manifest: its files' relative POSIX paths sorted in code-unit order, one
 // line `<path>\t<sha256>\n` each, and the SHA-256 of those lines; bytes = the sum of the file sizes.
-// (The same manifest as src/formats/output-hash.ts on the formats branch, so the engine's records and
-// verify agree whichever of the two hashed a folder.)
 import { createHash, type Hash } from 'node:crypto';
 import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';

@@ -1,0 +1,52 @@
+import { resolve } from 'node:path';
+import { SPLITS, type SplitName } from '../pipeline/contract.js';
+import { UsageError } from '../pipeline/errors.js';
+import { inspectOutput, type InspectReport } from '../formats/inspect.js';
+import { type CliCommand, printJson, table } from './common.js';
+
+function describe(r: InspectReport): string {
+  const lines = [
+    `${r.file}`,
+    `format: ${r.format}${r.task ? `, task: ${r.task}` : ''}`,
+    `image: ${r.image.dtype} [${r.image.shape.join(', ')}], label: ${r.label.dtype} x ${r.label.columns}`,
+    '',
+    table(
+      ['split', 'count', 'images', 'labels'],
+      SPLITS.filter((s) => r.splits[s]).map((s) => {
+        const x = r.splits[s]!;
+        return [s, String(x.count), `(${x.images.join(', ')})`, `(${x.labels.join(', ')})`];
+      }),
+    ),
+    `label histogram${r.label.columns > 1 ? ' (positives per label column)' : ''}${r.labelNamesFrom ? ` (names from ${r.labelNamesFrom})` : ''}:`,
+    table(
+      ['label', 'name', ...SPLITS, 'total'],
+      r.histogram.map((h) => [String(h.label), h.name ?? '', ...SPLITS.map((s) => String(h.counts[s])), String(h.total)]),
+    ),
+  ];
+  if (r.montage) lines.push(`montage: ${r.montage.path} (${r.montage.samples} ${r.montage.split} samples, ${r.montage.grid}x${r.montage.grid} grid)`);
+  return lines.join('\n') + '\n';
+}
+
+export const inspectCommand: CliCommand = {
+  command: 'inspect <file>',
+  describe: 'Shapes, dtypes, counts and label histogram of an output (npz, arrow, parquet, PNG folder); optional montage',
+  builder: (y) =>
+    y
+      .positional('file', { type: 'string', describe: 'F_S.npz, F_S_<split>.arrow, F_S_<split>.parquet, a PNG folder F_S or F_S.csv' })
+      .option('montage', { type: 'string', describe: 'write a grid of samples to this PNG file' })
+      .option('montage-split', { type: 'string', describe: 'split the montage draws from (default: train)' })
+      .option('montage-length', { type: 'number', default: 20, describe: 'tiles per side at most (length x length samples)' })
+      .option('json', { type: 'boolean', default: false, describe: 'print the report as JSON on stdout' }),
+  run: async (a) => {
+    const split = a['montage-split'] === undefined ? undefined : String(a['montage-split']);
+    if (split !== undefined && !SPLITS.includes(split as SplitName)) throw new UsageError(`--montage-split ${split}: choose train, val or test`);
+    const montage =
+      a['montage'] === undefined
+        ? undefined
+        : { path: resolve(String(a['montage'])), split: split as SplitName | undefined, length: Number(a['montage-length']) };
+    const report = await inspectOutput(resolve(String(a['file'])), montage);
+    if (a['json']) printJson(report);
+    else process.stdout.write(describe(report));
+    return 0;
+  },
+};

@@ -1,0 +1,279 @@
+// Parquet file per split, F_S_<split>.parquet (design §5), with hyparquet-writer's incremental
+// ParquetWriter: one row group per batch of images, flushed to disk before the next is encoded.
+// Columns: image struct {bytes: PNG, path: string} (the Hugging Face Image convention), label (uint8, or
+// a list of 14 uint8 for multi-label), split (dictionary-encoded), index, image_id, group_id,
+// fine_label. Schema metadata: `huggingface` (features, so `datasets` decodes images and class names)
+// and `medmnist` (shape, labels...). SNAPPY by default; statistics off for the image column.
+import { open, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects, type FileMetaData } from 'hyparquet';
+import { ByteWriter, ParquetWriter } from 'hyparquet-writer';
+import { SPLITS, type SplitName } from '../pipeline/contract.js';
+import { DataError, UsageError } from '../pipeline/errors.js';
+import { TOOL_VERSION } from '../version.js';
+import {
+  batchRows,
+  embeddedInfo,
+  MEDMNIST_META_KEY,
+  parseEmbeddedInfo,
+  PerSplitSink,
+  provenanceOf,
+  splitFileName,
+  splitFileNames,
+  type EmbeddedInfo,
+  type Provenance,
+  type SplitFileWriter,
+} from './columnar.js';
+import { decodePng, encodePngShared, pngGeometry } from './png-encode.js';
+import { pngFileName } from './png-folder.js';
+import type { OutputFormat, ReadRecord, SinkContext, SinkRecord } from './sink.js';
+
+export const HF_META_KEY = 'huggingface';
+/** The writer's schema element type (hyparquet-writer bundles its own hyparquet types). */
+type SchemaElement = ConstructorParameters<typeof ParquetWriter>[0]['schema'][number];
+export type ParquetCodec = 'SNAPPY' | 'UNCOMPRESSED';
+
+const UINT8: Pick<SchemaElement, 'type' | 'converted_type'> = { type: 'INT32', converted_type: 'UINT_8' };
+const STRING: Pick<SchemaElement, 'type' | 'converted_type'> = { type: 'BYTE_ARRAY', converted_type: 'UTF8' };
+
+export function parquetSchema(labelColumns: number): SchemaElement[] {
+  const label: SchemaElement[] =
+    labelColumns === 1
+      ? [{ name: 'label', ...UINT8, repetition_type: 'REQUIRED' }]
+      : [
+          { name: 'label', repetition_type: 'REQUIRED', converted_type: 'LIST', num_children: 1 },
+          { name: 'list', repetition_type: 'REPEATED', num_children: 1 },
+          { name: 'element', ...UINT8, repetition_type: 'REQUIRED' },
+        ];
+  return [
+    { name: 'schema', num_children: 7 },
+    { name: 'image', repetition_type: 'REQUIRED', num_children: 2 },
+    { name: 'bytes', type: 'BYTE_ARRAY', repetition_type: 'OPTIONAL' },
+    { name: 'path', ...STRING, repetition_type: 'OPTIONAL' },
+    ...label,
+    { name: 'split', ...STRING, repetition_type: 'REQUIRED' },
+    { name: 'index', type: 'INT32', repetition_type: 'REQUIRED' },
+    { name: 'image_id', ...STRING, repetition_type: 'REQUIRED' },
+    { name: 'group_id', ...STRING, repetition_type: 'OPTIONAL' },
+    { name: 'fine_label', ...STRING, repetition_type: 'OPTIONAL' },
+  ];
+}
+
+/**
+ * Hugging Face `datasets` features. Single-label: ClassLabel with the class names. Multi-label
+ * (ChestMNIST, 14 binary columns): a Sequence of uint8 values, because a ClassLabel would claim the
+ * values are class indices; the 14 column names are in the `medmnist` metadata (labels).
+ */
+export function huggingFaceFeatures(ctx: SinkContext): Record<string, unknown> {
+  const str = { dtype: 'string', _type: 'Value' };
+  const label =
+    ctx.spec.labelColumns === 1
+      ? { names: ctx.spec.labels, _type: 'ClassLabel' }
+      : { feature: { dtype: 'uint8', _type: 'Value' }, _type: 'Sequence' };
+  return {
+    info: {
+      features: {
+        image: { _type: 'Image' },
+        label,
+        split: str,
+        index: { dtype: 'int32', _type: 'Value' },
+        image_id: str,
+        group_id: str,
+        fine_label: str,
+      },
+    },
+  };
+}
+
+/** hyparquet-writer Writer that flushes each finished row group to a file, awaited before the next. */
+class FileByteWriter extends ByteWriter {
+  private pos = 0;
+  constructor(private readonly fh: FileHandle) {
+    super(1 << 20);
+  }
+  async flush(): Promise<void> {
+    const n = this.index;
+    if (n === 0) return;
+    await this.fh.write(new Uint8Array(this.buffer, 0, n), 0, n, this.pos);
+    this.pos += n;
+    this.index = 0;
+  }
+  override finish(): void {
+    // Flushed by the sink (asynchronously) after ParquetWriter.finish().
+  }
+}
+
+interface PendingRow extends Provenance {
+  /** Being encoded on the thread pool; awaited when the row group is written. */
+  png: Promise<Uint8Array>;
+  path: string;
+  label: number | number[];
+}
+
+function parquetCodec(ctx: SinkContext): ParquetCodec {
+  const v = ctx.options['parquetCodec'] ?? 'SNAPPY';
+  const c = String(v).toUpperCase();
+  if (c !== 'SNAPPY' && c !== 'UNCOMPRESSED') throw new UsageError(`parquet codec ${String(v)}: choose SNAPPY or UNCOMPRESSED`);
+  return c;
+}
+
+class ParquetSplitWriter implements SplitFileWriter {
+  private rows: PendingRow[] = [];
+  private readonly perGroup: number;
+  private readonly geometry: { width: number; height: number; channels: 1 | 3 };
+
+  private constructor(
+    private readonly fh: FileHandle,
+    private readonly out: FileByteWriter,
+    private readonly pq: ParquetWriter,
+    ctx: SinkContext,
+  ) {
+    this.geometry = pngGeometry(ctx.imageShape, `--format parquet for ${ctx.spec.flag}`);
+    this.perGroup = batchRows(ctx.imageShape.reduce((a, b) => a * b, 1));
+  }
+
+  static async open(ctx: SinkContext, split: SplitName, path: string): Promise<ParquetSplitWriter> {
+    pngGeometry(ctx.imageShape, `--format parquet for ${ctx.spec.flag}`);
+    const codec = parquetCodec(ctx);
+    const fh = await open(path, 'w');
+    const out = new FileByteWriter(fh);
+    const pq = new ParquetWriter({
+      writer: out,
+      schema: parquetSchema(ctx.spec.labelColumns),
+      codec,
+      statistics: true,
+      kvMetadata: [
+        { key: HF_META_KEY, value: JSON.stringify(huggingFaceFeatures(ctx)) },
+        { key: MEDMNIST_META_KEY, value: JSON.stringify(embeddedInfo(ctx, split)) },
+      ],
+      createdBy: `medmnist-build version ${TOOL_VERSION}`,
+    });
+    return new ParquetSplitWriter(fh, out, pq, ctx);
+  }
+
+  private async writeGroup(): Promise<void> {
+    const rows = this.rows;
+    if (rows.length === 0) return;
+    this.rows = [];
+    const pngs = await Promise.all(rows.map((r) => r.png));
+    await this.pq.write({
+      rowGroupSize: rows.length,
+      columnData: [
+        // Statistics on PNG bytes would keep min/max blobs per row group: off for this column.
+        { name: 'image', data: rows.map((r, i) => ({ bytes: pngs[i]!, path: r.path })), statistics: false },
+        { name: 'label', data: rows.map((r) => r.label) },
+        { name: 'split', data: rows.map((r) => r.split), encoding: 'RLE_DICTIONARY' },
+        { name: 'index', data: rows.map((r) => r.index) },
+        { name: 'image_id', data: rows.map((r) => r.image_id) },
+        { name: 'group_id', data: rows.map((r) => r.group_id) },
+        { name: 'fine_label', data: rows.map((r) => r.fine_label) },
+      ],
+    });
+  }
+
+  async add(r: SinkRecord): Promise<void> {
+    const { width, height, channels } = this.geometry;
+    this.rows.push({
+      ...provenanceOf(r),
+      png: encodePngShared(r.pixels, width, height, channels),
+      path: pngFileName(r.split, r.index, r.label),
+      label: r.label.length === 1 ? r.label[0]! : Array.from(r.label),
+    });
+    if (this.rows.length === this.perGroup) await this.writeGroup();
+  }
+
+  async close(): Promise<void> {
+    await this.writeGroup();
+    await this.pq.finish();
+    await this.out.flush();
+    await this.fh.close();
+  }
+
+  async abort(): Promise<void> {
+    await Promise.allSettled(this.rows.map((r) => r.png));
+    await this.fh.close().catch(() => undefined);
+  }
+}
+
+export const parquetFormat: OutputFormat = {
+  name: 'parquet',
+  fileNames: (base) => splitFileNames(base, 'parquet'),
+  async createSink(ctx) {
+    parquetCodec(ctx);
+    pngGeometry(ctx.imageShape, `--format parquet for ${ctx.spec.flag}`);
+    return new PerSplitSink('parquet', ctx, 'parquet', (split, path) => ParquetSplitWriter.open(ctx, split, path));
+  },
+  async *readRecords(outDir, base) {
+    for (const split of SPLITS) {
+      const file = await openParquetFile(join(outDir, splitFileName(base, split, 'parquet')));
+      if (file.info.split !== split) throw new DataError(`${file.path}: holds split ${file.info.split}, expected ${split}`);
+      yield* file.records();
+    }
+  },
+};
+
+export interface ParquetFile {
+  path: string;
+  info: EmbeddedInfo;
+  metadata: FileMetaData;
+  /** Key-value metadata of the file. */
+  kv: Map<string, string>;
+  records(): AsyncGenerator<ReadRecord>;
+}
+
+interface ParquetRow {
+  image: { bytes: Uint8Array | null; path: string | null } | null;
+  label: number | number[];
+  split: string;
+  index: number;
+}
+
+/** Open one split file; records() reads one row group at a time and decodes the PNGs. */
+export async function openParquetFile(path: string): Promise<ParquetFile> {
+  let metadata: FileMetaData;
+  const file = await asyncBufferFromFile(path).catch((err: NodeJS.ErrnoException) => {
+    throw new DataError(`${path}: cannot open (${err.code ?? err.message})`);
+  });
+  try {
+    metadata = await parquetMetadataAsync(file);
+  } catch (err) {
+    throw new DataError(`${path}: not a readable Parquet file (${(err as Error).message})`);
+  }
+  const kv = new Map((metadata.key_value_metadata ?? []).map((e) => [e.key, e.value ?? '']));
+  const info = parseEmbeddedInfo(kv.get(MEDMNIST_META_KEY), path);
+  const names = new Set(metadata.schema.map((s) => s.name));
+  for (const c of ['image', 'bytes', 'label', 'split', 'index']) {
+    if (!names.has(c)) throw new DataError(`${path}: no ${c} column (not a medmnist-build Parquet file?)`);
+  }
+  const item = info.shape.reduce((a, b) => a * b, 1);
+  return {
+    path,
+    info,
+    metadata,
+    kv,
+    async *records() {
+      let start = 0;
+      for (const group of metadata.row_groups) {
+        const end = start + Number(group.num_rows);
+        const rows = (await parquetReadObjects({
+          file,
+          metadata,
+          rowStart: start,
+          rowEnd: end,
+          columns: ['image', 'label', 'split', 'index'],
+          utf8: false,
+        })) as unknown as ParquetRow[];
+        for (const [i, row] of rows.entries()) {
+          const where = `${path} row ${start + i}`;
+          const bytes = row.image?.bytes;
+          if (!(bytes instanceof Uint8Array)) throw new DataError(`${where}: image.bytes is empty`);
+          const png = decodePng(bytes, `${where} image`);
+          if (png.data.length !== item) throw new DataError(`${where}: ${png.width}x${png.height}x${png.channels} image, expected shape [${info.shape.join(', ')}]`);
+          const label = Array.isArray(row.label) ? row.label : [row.label];
+          yield { split: String(row.split) as SplitName, index: Number(row.index), pixels: png.data, label: Uint8Array.from(label) };
+        }
+        start = end;
+      }
+    },
+  };
+}

@@ -1,0 +1,305 @@
+// The sinks driven directly (as the engine drives them) with a multi-label gray dataset and an empty
+// split, the PNG codec against Pillow, compressed NPZ against numpy and one-shot zlib, and errors.
+import { mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { deflateRawSync } from 'node:zlib';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { tableFromIPC, FixedSizeList } from 'apache-arrow';
+import { ByteWriter, ParquetWriter } from 'hyparquet-writer';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { arrowFormat } from '../src/formats/arrow.js';
+import { FORMATS } from '../src/formats/index.js';
+import { NPZ_DEFLATE_LEVEL, npzFormat, NpzFile, readNpz } from '../src/formats/npz.js';
+import { openParquetFile, parquetFormat } from '../src/formats/parquet.js';
+import { decodePng, encodePng } from '../src/formats/png-encode.js';
+import { parsePngCsv, pngFormat } from '../src/formats/png-folder.js';
+import type { OutputFormat, SinkContext, SinkRecord } from '../src/formats/sink.js';
+import { SPLITS, type DatasetSpec, type SplitName } from '../src/pipeline/contract.js';
+import { DataError } from '../src/pipeline/errors.js';
+import { collect, python } from './formats-helpers.js';
+
+const S = 12;
+const COUNTS: Record<SplitName, number> = { train: 5, val: 0, test: 3 };
+const chest: DatasetSpec = {
+  flag: 'fakechestmnist',
+  title: 'FakeChestMNIST',
+  task: 'multi-label, binary-class',
+  labels: Array.from({ length: 14 }, (_, i) => `finding ${i}`),
+  labelColumns: 14,
+  nChannels: 1,
+  officialCounts: { train: 5, val: 0, test: 3 },
+  officialSplit: 'ratio-7-1-2',
+  recipe: { mode: 'L', crop: { kind: 'none' }, filter: 'bicubic' },
+  groupName: 'patient_id',
+};
+
+/** Deterministic pseudo-random bytes. */
+function noise(n: number, seed: number): Uint8Array {
+  const out = new Uint8Array(n);
+  let x = seed * 2654435761 + 1;
+  for (let i = 0; i < n; i++) {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    out[i] = x >>> 24;
+  }
+  return out;
+}
+
+function records(): SinkRecord[] {
+  const out: SinkRecord[] = [];
+  let k = 0;
+  for (const split of SPLITS) {
+    for (let index = 0; index < COUNTS[split]; index++, k++) {
+      const label = Uint8Array.from({ length: 14 }, (_, c) => ((k + c) % 3 === 0 ? 1 : 0));
+      out.push({
+        split,
+        index,
+        sample: { id: `img${k}`, files: [], label: [...label], ...(k % 2 ? { groupId: `p${k}` } : {}) },
+        pixels: noise(S * S, k + 1),
+        label,
+      });
+    }
+  }
+  return out;
+}
+
+let work: string;
+const dirs: Record<string, string> = {};
+
+function context(dir: string, options: SinkContext['options'] = {}): SinkContext {
+  return { spec: chest, size: S, baseName: `fakechestmnist_${S}`, dir, counts: COUNTS, imageShape: [S, S], options };
+}
+
+async function build(format: OutputFormat, dir: string, options: SinkContext['options'] = {}): Promise<string[]> {
+  const sink = await format.createSink(context(dir, options));
+  for (const r of records()) await sink.write(r);
+  return sink.finish();
+}
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'formats-sinks-'));
+  for (const f of FORMATS) {
+    dirs[f.name] = await mkdtemp(join(work, `${f.name}-`));
+    expect((await build(f, dirs[f.name]!)).sort()).toEqual(f.fileNames(`fakechestmnist_${S}`).sort());
+  }
+  dirs['npzz'] = await mkdtemp(join(work, 'npzz-'));
+  await build(npzFormat, dirs['npzz'], { npzCompress: true });
+});
+
+afterAll(async () => {
+  await rm(work, { recursive: true, force: true });
+});
+
+describe('multi-label gray dataset with an empty split', () => {
+  it('every format reads back the records written', async () => {
+    const want = records();
+    for (const [name, dir] of Object.entries(dirs)) {
+      const format = name === 'npzz' ? npzFormat : FORMATS.find((f) => f.name === name)!;
+      const got = await collect(format, dir, `fakechestmnist_${S}`);
+      expect(got.length, name).toBe(want.length);
+      got.forEach((r, i) => {
+        expect(`${r.split}${r.index}`).toBe(`${want[i]!.split}${want[i]!.index}`);
+        expect(Buffer.compare(r.pixels, want[i]!.pixels), `${name} pixels ${i}`).toBe(0);
+        expect([...r.label]).toEqual([...want[i]!.label]);
+      });
+    }
+  });
+
+  it('numpy loads the compressed NPZ: deflated members, empty val arrays, 14 label columns', () => {
+    const out = python(
+      `
+import json, sys, zipfile, numpy as np
+a = np.load(sys.argv[1])
+print(json.dumps({k: [list(a[k].shape), str(a[k].dtype), int(a[k].sum())] for k in a.files} |
+                 {'methods': sorted({i.compress_type for i in zipfile.ZipFile(sys.argv[1]).infolist()})}))
+`,
+      [join(dirs['npzz']!, `fakechestmnist_${S}.npz`)],
+    );
+    const r = JSON.parse(out) as Record<string, [number[], string, number]> & { methods: number[] };
+    expect(r.methods).toEqual([8]);
+    expect(r['train_images']![0]).toEqual([5, S, S]);
+    expect(r['val_images']![0]).toEqual([0, S, S]);
+    expect(r['val_labels']![0]).toEqual([0, 14]);
+    expect(r['test_labels']![0]).toEqual([3, 14]);
+    const want = records();
+    expect(r['train_images']![2]).toBe(want.slice(0, 5).reduce((a, x) => a + x.pixels.reduce((p, q) => p + q, 0), 0));
+    expect(r['test_labels']![2]).toBe(want.slice(5).reduce((a, x) => a + x.label.reduce((p, q) => p + q, 0), 0));
+  });
+
+  it('compressed members equal a one-shot deflate of the whole member (output independent of chunking)', async () => {
+    const path = join(dirs['npzz']!, `fakechestmnist_${S}.npz`);
+    const storedPath = join(dirs['npz']!, `fakechestmnist_${S}.npz`);
+    const plain = await readNpz(storedPath);
+    const stored = await NpzFile.open(storedPath);
+    const f = await NpzFile.open(path);
+    const fh = await open(path, 'r');
+    const sh = await open(storedPath, 'r');
+    try {
+      expect(f.compressed).toBe(true);
+      expect(stored.compressed).toBe(false);
+      for (const m of f.members.values()) {
+        const s = stored.member(m.key);
+        const whole = Buffer.alloc(s.entry.size);
+        expect((await sh.read(whole, 0, whole.length, s.entry.dataOffset)).bytesRead).toBe(whole.length);
+        const raw = Buffer.alloc(m.entry.compressedSize);
+        await fh.read(raw, 0, raw.length, m.entry.dataOffset);
+        expect(Buffer.compare(raw, deflateRawSync(whole, { level: NPZ_DEFLATE_LEVEL })), m.key).toBe(0);
+        expect((await f.read(m.key)).data).toEqual(plain[m.key]!.data);
+      }
+    } finally {
+      await fh.close();
+      await sh.close();
+      await f.close();
+      await stored.close();
+    }
+  });
+
+  it('a corrupted compressed member is reported, not returned', async () => {
+    const path = join(dirs['npzz']!, `fakechestmnist_${S}.npz`);
+    const bad = join(work, 'bad.npz');
+    const bytes = Buffer.from(await readFile(path));
+    const f = await NpzFile.open(path);
+    const m = f.member('train_images');
+    await f.close();
+    bytes[m.entry.dataOffset + Math.floor(m.entry.compressedSize / 2)]! ^= 0xff;
+    await writeFile(bad, bytes);
+    await expect(
+      (async () => {
+        const g = await NpzFile.open(bad);
+        try {
+          await g.read('train_images');
+        } finally {
+          await g.close();
+        }
+      })(),
+    ).rejects.toThrow(/train_images\.npy (does not inflate|fails its CRC|has \d+ bytes)/);
+  });
+
+  it('DuckDB reads the multi-label Parquet (label = 14 uint8) and the empty split file', async () => {
+    const db = await DuckDBInstance.create(':memory:');
+    const con = await db.connect();
+    try {
+      const file = (s: SplitName) => join(dirs['parquet']!, `fakechestmnist_${S}_${s}.parquet`);
+      const rows = (await con.runAndReadAll(`select label, group_id, image_id from '${file('test')}' order by "index"`)).getRowObjectsJson();
+      const want = records().filter((r) => r.split === 'test');
+      expect(rows.map((r) => r['label'])).toEqual(want.map((r) => [...r.label]));
+      expect(rows.map((r) => r['group_id'])).toEqual(want.map((r) => r.sample.groupId ?? null));
+      const empty = (await con.runAndReadAll(`select count(*)::int n from '${file('val')}'`)).getRowObjectsJson();
+      expect(empty).toEqual([{ n: 0 }]);
+      const types = (await con.runAndReadAll(`describe select * from '${file('train')}'`)).getRowObjectsJson();
+      expect(types.map((t) => [t['column_name'], t['column_type']])).toEqual([
+        ['image', 'STRUCT(bytes BLOB, path VARCHAR)'],
+        ['label', 'UTINYINT[]'],
+        ['split', 'VARCHAR'],
+        ['index', 'INTEGER'],
+        ['image_id', 'VARCHAR'],
+        ['group_id', 'VARCHAR'],
+        ['fine_label', 'VARCHAR'],
+      ]);
+      const hf = JSON.parse((await openParquetFile(file('train'))).kv.get('huggingface')!) as { info: { features: Record<string, unknown> } };
+      expect(hf.info.features['label']).toEqual({ feature: { dtype: 'uint8', _type: 'Value' }, _type: 'Sequence' });
+    } finally {
+      con.closeSync();
+      db.closeSync();
+    }
+  });
+
+  it('Arrow: label is FixedSizeList<uint8>[14], gray tensor shape [S, S], the empty split has the schema and no rows', async () => {
+    const t = tableFromIPC(await readFile(join(dirs['arrow']!, `fakechestmnist_${S}_train.arrow`)));
+    const label = t.schema.fields[1]!;
+    expect(label.type).toBeInstanceOf(FixedSizeList);
+    expect((label.type as FixedSizeList).listSize).toBe(14);
+    expect(JSON.parse(t.schema.fields[0]!.metadata.get('ARROW:extension:metadata')!)).toEqual({ shape: [S, S] });
+    expect(t.getChild('group_id')!.toArray()).toEqual(records().slice(0, 5).map((r) => r.sample.groupId ?? null));
+    const empty = tableFromIPC(await readFile(join(dirs['arrow']!, `fakechestmnist_${S}_val.arrow`)));
+    expect(empty.numRows).toBe(0);
+    expect(empty.schema.fields.map((f) => f.name)).toEqual(t.schema.fields.map((f) => f.name));
+  });
+
+  it('PNG folder: CSV carries all 14 labels, file names join them with _', async () => {
+    const csv = await readFile(join(dirs['png']!, `fakechestmnist_${S}.csv`), 'utf8');
+    const first = records()[0]!;
+    expect(csv.split('\n')[0]).toBe(`TRAIN,train0_${[...first.label].join('_')}.png,${[...first.label].join(',')}`);
+    expect(csv.split('\n').filter((l) => l.startsWith('VALIDATION')).length).toBe(0);
+    expect(parsePngCsv(csv, 'csv').length).toBe(8);
+  });
+
+  it('sinks refuse records out of order', async () => {
+    for (const f of [npzFormat, arrowFormat, parquetFormat, pngFormat]) {
+      const dir = await mkdtemp(join(work, `order-${f.name}-`));
+      const sink = await f.createSink(context(dir));
+      const rs = records();
+      await expect(sink.write(rs[1]!), f.name).rejects.toThrow(/order|index/);
+      await sink.abort();
+    }
+  });
+});
+
+describe('PNG codec', () => {
+  it('Pillow decodes what we encode, gray and RGB, odd sizes; only IHDR, IDAT and IEND chunks', async () => {
+    const cases: [number, number, 1 | 3][] = [[1, 1, 1], [5, 3, 1], [28, 28, 1], [17, 9, 3], [64, 64, 3]];
+    const dir = await mkdtemp(join(work, 'png-'));
+    for (const [k, [w, h, c]] of cases.entries()) {
+      const px = noise(w * h * c, k + 7);
+      // Half noise, half smooth rows, so several filter types get chosen.
+      for (let i = 0; i < px.length / 2; i++) px[i] = (i * 3) & 0xff;
+      const png = encodePng(px, w, h, c);
+      expect(Buffer.compare(png, encodePng(px, w, h, c))).toBe(0);
+      expect(Buffer.compare(decodePng(png, 'x').data, px)).toBe(0);
+      await writeFile(join(dir, `${k}.png`), png);
+      await writeFile(join(dir, `${k}.raw`), px);
+    }
+    const out = python(
+      `
+import json, sys, struct, numpy as np
+from PIL import Image
+res = []
+for k, (w, h, c) in enumerate(json.loads(sys.argv[2])):
+    im = Image.open(f'{sys.argv[1]}/{k}.png')
+    raw = np.frombuffer(open(f'{sys.argv[1]}/{k}.raw', 'rb').read(), np.uint8).reshape((h, w, c) if c == 3 else (h, w))
+    data = open(f'{sys.argv[1]}/{k}.png', 'rb').read()
+    chunks, p = [], 8
+    while p < len(data):
+        n = struct.unpack('>I', data[p:p+4])[0]; chunks.append(data[p+4:p+8].decode()); p += 12 + n
+    res.append([im.mode, list(im.size), bool(np.array_equal(np.asarray(im), raw)), chunks])
+print(json.dumps(res))
+`,
+      [dir, JSON.stringify(cases)],
+    );
+    const r = JSON.parse(out) as [string, number[], boolean, string[]][];
+    r.forEach(([mode, size, equal, chunks], k) => {
+      const [w, h, c] = cases[k]!;
+      expect(mode).toBe(c === 1 ? 'L' : 'RGB');
+      expect(size).toEqual([w, h]);
+      expect(equal).toBe(true);
+      expect(chunks).toEqual(['IHDR', 'IDAT', 'IEND']);
+    });
+  });
+
+  it('rejects a corrupt PNG with a DataError naming it', () => {
+    const png = Buffer.from(encodePng(noise(64, 1), 8, 8, 1));
+    png[png.length - 20]! ^= 0xff;
+    expect(() => decodePng(png, 'some.png')).toThrow(DataError);
+    expect(() => decodePng(png, 'some.png')).toThrow(/some\.png/);
+    expect(() => decodePng(png.subarray(0, 20), 'cut.png')).toThrow(/cut\.png/);
+  });
+});
+
+describe('readers on foreign or damaged files', () => {
+  it('a CSV row that is not in medmnist save layout names its row', () => {
+    expect(() => parsePngCsv('TRAIN,train0_1.png,1\nTRAINING,train1_1.png,1\n', 'x.csv')).toThrow(/x\.csv row 2: first column/);
+    expect(() => parsePngCsv('TRAIN,train0_1.png,2\n', 'x.csv')).toThrow(/row 1: labels/);
+    expect(() => parsePngCsv('TRAIN,train1_1.png,1\n', 'x.csv')).toThrow(/index 1, expected 0/);
+  });
+
+  it('a Parquet file without medmnist metadata is refused with a DataError', async () => {
+    const w = new ByteWriter();
+    const pq = new ParquetWriter({ writer: w, schema: [{ name: 'root', num_children: 1 }, { name: 'x', type: 'INT32', repetition_type: 'REQUIRED' }] });
+    pq.write({ columnData: [{ name: 'x', data: [1, 2] }] });
+    pq.finish();
+    const path = join(work, 'foreign.parquet');
+    await writeFile(path, w.getBytes());
+    await expect(openParquetFile(path)).rejects.toThrow(DataError);
+    await expect(openParquetFile(path)).rejects.toThrow(/medmnist/);
+  });
+});
