@@ -35,6 +35,8 @@ export const convertCommand: CliCommand = {
       .option('workers', { type: 'number', describe: 'images decoded in parallel (default: CPU cores)' })
       .option('lock', { type: 'string', describe: 'lock file to update (default: <out>/datasets.lock.json)' })
       .option('frozen', { type: 'boolean', default: false, describe: 'refuse inputs, recipe or outputs that differ from the lock (like npm ci)' })
+      .option('fingerprint', { type: 'boolean', default: true, describe: 'record the reference model metrics in the lock (--no-fingerprint skips the fit)' })
+      .option('accept-drift', { type: 'boolean', default: false, describe: 'accept reference-model metrics that moved beyond the locked tolerance' })
       .option('npz-compress', { type: 'boolean', default: false, describe: 'deflate NPZ members (like np.savez_compressed)' })
       .option('json', { type: 'boolean', default: false, describe: 'print a JSON summary on stdout' }),
   run: async (a) => {
@@ -49,6 +51,9 @@ export const convertCommand: CliCommand = {
       workers: a['workers'] === undefined ? undefined : Number(a['workers']),
       lock: a['lock'] === undefined ? undefined : resolve(String(a['lock'])),
       frozen: Boolean(a['frozen']),
+      fingerprint: a['fingerprint'] !== false,
+      acceptDrift: a['accept-drift'] === true,
+      warn: (m) => process.stderr.write(`medmnist-build: ${m}\n`),
       formatOptions: { npzCompress: a['npz-compress'] === true },
       onProgress: progressReporter(),
     });

@@ -28,6 +28,7 @@ export const verifyCommand: CliCommand = {
       .positional('dir', { type: 'string', describe: 'output folder (with --official: folder of official .npz downloads)' })
       .option('lock', { type: 'string', describe: 'lock file (default: DIR/datasets.lock.json; --official: the repository lock)' })
       .option('content', { type: 'boolean', default: false, describe: 'also decode every format and check the content hash' })
+      .option('semantic', { type: 'boolean', default: false, describe: 're-fit the reference model and compare its metrics with the lock' })
       .option('inputs', { type: 'string', array: true, describe: 'raw download to re-hash: RAWDIR or SOURCE=RAWDIR' })
       .option('official', { type: 'boolean', default: false, describe: 'check official MedMNIST .npz downloads against their published MD5s' })
       .option('json', { type: 'boolean', default: false, describe: 'print the report as JSON on stdout' }),
@@ -35,7 +36,7 @@ export const verifyCommand: CliCommand = {
     const dir = String(a['dir']);
     const lock = a['lock'] === undefined ? undefined : resolve(String(a['lock']));
     if (a['official']) {
-      if (a['content'] || a['inputs']) throw new UsageError('--official checks downloaded official files only; drop --content / --inputs');
+      if (a['content'] || a['inputs'] || a['semantic']) throw new UsageError('--official checks downloaded official files only; drop --content / --inputs / --semantic');
       const r = await verifyOfficial(dir, lock);
       const bad = r.checks.filter((c) => c.status === 'mismatch');
       const present = r.checks.filter((c) => c.status !== 'absent');
@@ -50,7 +51,7 @@ export const verifyCommand: CliCommand = {
       }
       return bad.length > 0 ? 1 : 0;
     }
-    const r = await verifyOutputs(dir, { lock, content: Boolean(a['content']), inputs: parseInputs(a['inputs']) });
+    const r = await verifyOutputs(dir, { lock, content: Boolean(a['content']), semantic: Boolean(a['semantic']), inputs: parseInputs(a['inputs']) });
     const ok = r.changes.length === 0;
     if (a['json']) printJson({ ok, ...r });
     else {
@@ -58,6 +59,7 @@ export const verifyCommand: CliCommand = {
       const what = [`${r.checkedOutputs} outputs`];
       if (r.checkedContent) what.push(`${r.checkedContent} decoded contents`);
       if (r.checkedInputs) what.push(`${r.checkedInputs} raw inputs`);
+      if (r.checkedSemantic) what.push(`${r.checkedSemantic} reference-model fingerprints`);
       process.stderr.write(
         ok ? `verify: ${what.join(', ')} match ${r.lock}\n` : `verify: ${r.changes.length} difference${r.changes.length === 1 ? '' : 's'} from ${r.lock}\n`,
       );

@@ -8,6 +8,7 @@ import { datasetEntry, outputDifferences, type BuiltDataset } from './entry.js';
 import { compareInputs, hashInputs } from './inputs.js';
 import { mergeDatasets, readLockIfExists, writeLock, type LockDataset, type LockInputs, type LockRecipe, type Lockfile } from './lockfile.js';
 import { buildRecipe, jsonDifferences, manifestHashOf, type RecipeOptions } from './recipe.js';
+import { fingerprintFormat, fingerprintOf, fingerprintSize, semanticDrift } from './semantic.js';
 
 export interface ConvertLockOptions extends RecipeOptions {
   /** Lock file path. */
@@ -15,6 +16,12 @@ export interface ConvertLockOptions extends RecipeOptions {
   /** Refuse anything that disagrees with the lock; never write it. */
   frozen: boolean;
   input: string;
+  /** Record the semantic fingerprint (reference-model metrics); default true. */
+  fingerprint?: boolean;
+  /** Accept reference-model metrics that moved beyond the recorded tolerance, and record the new ones. */
+  acceptDrift?: boolean;
+  /** Where to say that a fingerprint could not be taken (tiny or one-class test splits). */
+  warn?: (message: string) => void;
 }
 
 const MAX_LISTED = 20;
@@ -37,6 +44,7 @@ export class ConvertLock {
     private readonly source: string,
     private readonly inputs: LockInputs,
     private readonly recipes: Map<string, LockRecipe>,
+    private readonly specs: Map<string, DatasetSpec>,
   ) {}
 
   /** Hash inputs and recipes; under --frozen, refuse here (before any output exists) on a mismatch. */
@@ -59,18 +67,44 @@ export class ConvertLock {
       }
       if (problems.length > 0) refuse(o.path, 'inputs or recipe', problems);
     }
-    return new ConvertLock(o, base, converter.source.id, inputs, recipes);
+    return new ConvertLock(o, base, converter.source.id, inputs, recipes, new Map(specs.map((s) => [s.flag, s])));
   }
 
   /** Lock entries of the finished build (files still in `dir`); under --frozen, refuse any change. */
   async check(builds: readonly BuiltDataset[], dir: string): Promise<void> {
     const problems: string[] = [];
+    const drift: string[] = [];
     for (const b of builds) {
       const entry = await datasetEntry(b, dir, this.source, this.recipes.get(b.flag)!, this.inputs);
       this.entries[b.flag] = entry;
       if (this.o.frozen) problems.push(...outputDifferences(b.flag, this.base!.datasets[b.flag]!, entry));
+      // A frozen build is byte-identical to the lock, so its fingerprint cannot have moved.
+      else if (this.o.fingerprint !== false) drift.push(...(await this.recordFingerprint(b.flag, entry, dir)));
     }
     if (problems.length > 0) refuse(this.o.path, 'outputs', problems);
+    if (drift.length > 0 && !this.o.acceptDrift) {
+      throw new DataError(
+        `semantic drift: the reference model's metrics moved beyond the tolerance recorded in ${this.o.path}; nothing was written.\n` +
+          drift.map((d) => `  ${d}`).join('\n') +
+          '\nIf the change is intended, run again with --accept-drift to record the new metrics.',
+      );
+    }
+  }
+
+  /** Fit the reference model on the build in `dir`, record its fingerprint in `entry`, return drift. */
+  private async recordFingerprint(flag: string, entry: LockDataset, dir: string): Promise<string[]> {
+    const size = fingerprintSize(this.o.sizes);
+    const spec = this.specs.get(flag)!;
+    let fp;
+    try {
+      fp = await fingerprintOf(dir, spec, size, fingerprintFormat(this.o.formats));
+    } catch (err) {
+      if (!(err instanceof DataError)) throw err;
+      this.o.warn?.(`${flag}: no semantic fingerprint recorded (${err.message.split('\n')[0]})`);
+      return [];
+    }
+    entry.sizes[String(size)] = { ...entry.sizes[String(size)]!, semantic: fp };
+    return semanticDrift(this.base?.datasets[flag], size, fp).map((d) => `${flag} size ${size}: ${d}`);
   }
 
   /** Merge into the lock (after the outputs are committed). A frozen build leaves the lock as it is. */

@@ -160,18 +160,18 @@ export async function writeLock(path: string, lock: Lockfile): Promise<void> {
 
 /**
  * Put built datasets into a lock, keeping every other dataset and the official section. A rebuilt
- * dataset keeps its semantic fingerprints (dataset-level, and per size for sizes still built): they
- * are written by the model verifier, which re-checks them itself.
+ * dataset keeps its earlier semantic fingerprints (dataset-level, and per size for sizes still built)
+ * unless the build recorded a new one (convert checks drift against the old one before that).
  */
 export function mergeDatasets(base: Lockfile | null, built: Record<string, LockDataset>): Lockfile {
   const out: Lockfile = base ? { ...base, datasets: { ...base.datasets } } : emptyLock();
   for (const [flag, entry] of Object.entries(built)) {
     const prev = out.datasets[flag];
     const next: LockDataset = { ...entry, sizes: { ...entry.sizes } };
-    if (prev?.semantic) next.semantic = prev.semantic;
+    if (prev?.semantic && !next.semantic) next.semantic = prev.semantic;
     for (const [size, s] of Object.entries(next.sizes)) {
       const ps = prev?.sizes[size]?.semantic;
-      if (ps) next.sizes[size] = { ...s, semantic: ps };
+      if (ps && !s.semantic) next.sizes[size] = { ...s, semantic: ps };
     }
     out.datasets[flag] = next;
   }

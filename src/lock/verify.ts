@@ -13,8 +13,9 @@ import { sha256File } from './hash.js';
 import { compareInputs, hashInputs } from './inputs.js';
 import { LOCK_NAME, readLock, type LockDataset, type LockInputs } from './lockfile.js';
 import { buildRecipe, fieldDifferences, recipeHash } from './recipe.js';
+import { fingerprintFormat, fingerprintOf, semanticDrift } from './semantic.js';
 
-export type ChangeKind = 'missing' | 'modified' | 'unexpected' | 'stale recipe' | 'content' | 'input missing' | 'input modified' | 'input unexpected' | 'input error';
+export type ChangeKind = 'missing' | 'modified' | 'unexpected' | 'stale recipe' | 'content' | 'semantic' | 'input missing' | 'input modified' | 'input unexpected' | 'input error';
 
 export interface VerifyChange {
   kind: ChangeKind;
@@ -28,6 +29,8 @@ export interface VerifyChange {
 export interface VerifyOptions {
   lock?: string;
   content?: boolean;
+  /** Re-fit the reference model and compare with the semantic fingerprints recorded in the lock. */
+  semantic?: boolean;
   /** Raw download folders to re-hash: by source id, or `*` for any source not named. */
   inputs?: Record<string, string>;
 }
@@ -40,6 +43,8 @@ export interface VerifyReport {
   /** (dataset, size, format) triples decoded with --content. */
   checkedContent: number;
   checkedInputs: number;
+  /** Semantic fingerprints recomputed with --semantic. */
+  checkedSemantic: number;
   changes: VerifyChange[];
 }
 
@@ -175,6 +180,27 @@ async function checkInputs(lockDatasets: [string, LockDataset][], dirs: Record<s
   return n;
 }
 
+async function checkSemantic(dir: string, flag: string, d: LockDataset, changes: VerifyChange[]): Promise<number> {
+  const spec = CONVERTERS.flatMap((c) => c.datasets).find((s) => s.flag === flag);
+  let n = 0;
+  for (const [size, s] of Object.entries(d.sizes)) {
+    if (!s.semantic) continue;
+    const name = `${baseNameFor(flag, Number(size))} (reference model)`;
+    if (!spec) {
+      changes.push({ kind: 'semantic', dataset: flag, name, detail: 'no converter of this version builds this dataset' });
+      continue;
+    }
+    try {
+      const now = await fingerprintOf(dir, spec, Number(size), fingerprintFormat(d.recipe.formats));
+      n++;
+      for (const p of semanticDrift(d, Number(size), now)) changes.push({ kind: 'semantic', dataset: flag, name, detail: p });
+    } catch (err) {
+      changes.push({ kind: 'semantic', dataset: flag, name, detail: `cannot evaluate: ${(err as Error).message.split('\n')[0]}` });
+    }
+  }
+  return n;
+}
+
 export async function verifyOutputs(dirArg: string, o: VerifyOptions = {}): Promise<VerifyReport> {
   const dir = resolve(dirArg);
   const lockPath = resolve(o.lock ?? join(dir, LOCK_NAME));
@@ -182,6 +208,7 @@ export async function verifyOutputs(dirArg: string, o: VerifyOptions = {}): Prom
   const changes: VerifyChange[] = [];
   let checkedOutputs = 0;
   let checkedContent = 0;
+  let checkedSemantic = 0;
   const datasets = Object.entries(lock.datasets).sort(([a], [b]) => (a < b ? -1 : 1));
   const expected = new Set<string>();
   for (const [flag, d] of datasets) {
@@ -189,6 +216,7 @@ export async function verifyOutputs(dirArg: string, o: VerifyOptions = {}): Prom
     checkedOutputs += await checkOutputs(dir, flag, d, changes);
     await checkRecipe(dir, flag, d, changes);
     if (o.content) checkedContent += await checkContent(dir, flag, d, changes);
+    if (o.semantic) checkedSemantic += await checkSemantic(dir, flag, d, changes);
   }
   const checkedInputs = o.inputs ? await checkInputs(datasets, o.inputs, changes) : 0;
   // Unexpected: anything else at the top of the output folder, except lock files.
@@ -198,7 +226,7 @@ export async function verifyOutputs(dirArg: string, o: VerifyOptions = {}): Prom
     if (dirname(lockPath) === dir && name === basename(lockPath)) continue;
     changes.push({ kind: 'unexpected', name });
   }
-  return { dir, lock: lockPath, checkedOutputs, checkedContent, checkedInputs, changes };
+  return { dir, lock: lockPath, checkedOutputs, checkedContent, checkedInputs, checkedSemantic, changes };
 }
 
 /** dvc-status-like text: changes grouped by dataset, one line each. */

@@ -34,6 +34,12 @@ export interface ConvertOptions {
   lock?: string | false;
   /** Refuse inputs, recipe or outputs that differ from the lock; leave the lock as it is. */
   frozen?: boolean;
+  /** Record the reference model's metrics in the lock as a semantic fingerprint (default true). */
+  fingerprint?: boolean;
+  /** Accept a semantic fingerprint that moved beyond the locked tolerance. */
+  acceptDrift?: boolean;
+  /** Non-fatal notes for the user (stderr in the CLI). */
+  warn?: (message: string) => void;
   onProgress?: (event: ProgressEvent) => void;
 }
 

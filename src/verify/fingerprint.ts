@@ -47,8 +47,15 @@ export async function semanticFingerprint(o: FingerprintOptions): Promise<Semant
   };
 }
 
+/** The fields of a fingerprint as a lock records it. */
+export interface RecordedFingerprint {
+  model: string;
+  metrics: { auc: number; acc: number };
+  tolerance: number;
+}
+
 /** Compare a recomputed fingerprint with a recorded one: the reasons it fails, empty when it passes. */
-export function compareFingerprints(recorded: SemanticFingerprint, current: SemanticFingerprint): string[] {
+export function compareFingerprints(recorded: RecordedFingerprint, current: RecordedFingerprint): string[] {
   const problems: string[] = [];
   if (recorded.model !== current.model) problems.push(`reference model ${recorded.model} recorded, ${current.model} computed`);
   for (const key of ['auc', 'acc'] as const) {
