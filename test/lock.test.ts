@@ -117,7 +117,7 @@ print(json.dumps(out))
     expect(() => validateLock({ ...lock, extra: 1 }, 'z.json')).toThrow(/must NOT have additional properties 'extra'/);
   });
 
-  it('merging keeps other datasets, the official section and semantic fingerprints', () => {
+  it('merging keeps other datasets, the official section and semantic fingerprints (unless the build recorded a new one)', () => {
     const d = lock.datasets['dermamnist']!;
     const other: LockDataset = { ...d, recipe: { ...d.recipe, dataset: 'othermnist' } };
     const base: Lockfile = {
@@ -125,7 +125,9 @@ print(json.dumps(out))
       datasets: { othermnist: other, dermamnist: { ...d, semantic: SEMANTIC, sizes: { ...d.sizes, '28': { ...d.sizes['28']!, semantic: SEMANTIC } } } },
       official: { release: 'r', files: { 'pathmnist.npz': { md5: 'b'.repeat(32), url: 'u' } } },
     };
-    const rebuilt = { ...d, counts: { train: 1, val: 2, test: 3 } };
+    // A rebuild that recorded no fingerprint (--no-fingerprint) keeps the earlier ones.
+    const sizes = Object.fromEntries(Object.entries(d.sizes).map(([k, v]) => [k, { ...v, semantic: undefined }]));
+    const rebuilt: LockDataset = { ...d, semantic: undefined, sizes, counts: { train: 1, val: 2, test: 3 } };
     const m = mergeDatasets(base, { dermamnist: rebuilt });
     expect(Object.keys(m.datasets).sort()).toEqual(['dermamnist', 'othermnist']);
     expect(m.datasets['othermnist']).toEqual(other);
@@ -134,7 +136,11 @@ print(json.dumps(out))
     expect(m.datasets['dermamnist']!.semantic).toEqual(SEMANTIC);
     expect(m.datasets['dermamnist']!.sizes['28']!.semantic).toEqual(SEMANTIC);
     expect(m.datasets['dermamnist']!.sizes['64']!.semantic).toBeUndefined();
-    validateLock(m, 'merged');
+    validateLock(JSON.parse(JSON.stringify(m)), 'merged');
+    // A rebuild that recorded its own fingerprint replaces the earlier one.
+    const fresh = { ...SEMANTIC, metrics: { auc: 0.5, acc: 0.25 } };
+    const m2 = mergeDatasets(base, { dermamnist: { ...rebuilt, sizes: { ...sizes, '28': { ...sizes['28']!, semantic: fresh } } } });
+    expect(m2.datasets['dermamnist']!.sizes['28']!.semantic).toEqual(fresh);
   });
 });
 
