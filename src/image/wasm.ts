@@ -1,0 +1,229 @@
+// Host side of the wasm SIMD resampler (asm/resample.ts, built to dist/wasm/resample.wasm by
+// `npm run build`). One module instance per thread; its memory only grows, bounded by the largest image.
+// Coefficients come from axisCoeffs() (Pillow's double-precision tables); this file only lays them out
+// for the SIMD kernels and moves pixels in and out.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ResampleFilter } from '../pipeline/contract.js';
+import { PACKAGE_ROOT } from '../version.js';
+import { axisCoeffs, type AxisCoeffs } from './resample-coeffs.js';
+
+export const WASM_PATH = join(PACKAGE_ROOT, 'dist', 'wasm', 'resample.wasm');
+
+// The WebAssembly global, typed here because the project's lib settings leave it out.
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: Record<string, Record<string, () => void>>) => { exports: unknown };
+}
+const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+interface Kernels {
+  memory: WasmMemory;
+  hpass(
+    src: number, srcStride: number, width: number, ch: number, rows: number,
+    dst: number, dstStride: number, dstPlane: number, outW: number,
+    bounds: number, coef: number, coefStride: number, shift: number, bmax: number, scratch: number,
+  ): void;
+  vpass(src: number, srcStride: number, width: number, dst: number, dstStride: number, outH: number, bounds: number, coef: number, ksize: number): void;
+  heapBase(): number;
+}
+
+let kernels: Kernels | null = null;
+
+function load(): Kernels {
+  if (kernels) return kernels;
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(WASM_PATH);
+  } catch {
+    throw new Error(`the wasm resampler ${WASM_PATH} is missing: run \`npm run build\` (it compiles asm/ with AssemblyScript)`);
+  }
+  const inst = new WA.Instance(new WA.Module(bytes), {
+    env: {
+      abort: () => {
+        throw new Error('wasm resampler aborted');
+      },
+    },
+  });
+  kernels = inst.exports as unknown as Kernels;
+  return kernels;
+}
+
+const align16 = (n: number): number => (n + 15) & ~15;
+/** Whole-vector loads may run up to 15 bytes past a buffer's end; every buffer keeps this slack. */
+const SLACK = 16;
+
+/**
+ * Horizontal tables in the kernel's layout (see asm/resample.ts): outputs padded to a multiple of 4,
+ * bounds (first, blocks), 16-tap blocks of hi then lo i16 with k = hi * 2^shift + lo, and per output
+ * bmax = 255 * sum(lo), the most the low parts can add.
+ */
+interface HTable {
+  bounds: Int32Array;
+  coef: Int16Array;
+  coefStride: number;
+  shift: number;
+  bmax: Int32Array;
+}
+
+const hCache = new Map<AxisCoeffs, HTable>();
+
+function hTable(c: AxisCoeffs): HTable {
+  const hit = hCache.get(c);
+  if (hit) return hit;
+  const out = c.first.length;
+  const padded = (out + 3) & ~3;
+  let shift = 0;
+  for (const k of c.k) {
+    while (k >> shift > 32767 || k >> shift < -32768) shift++;
+  }
+  const lowMask = (1 << shift) - 1;
+  const blocks = Math.ceil(c.ksize / 16);
+  const stride = blocks * 32; // i16 elements per output: per block 16 hi + 16 lo
+  const bounds = new Int32Array(padded * 2);
+  const coef = new Int16Array(padded * stride);
+  const bmax = new Int32Array(padded);
+  for (let xx = 0; xx < out; xx++) {
+    const n = c.count[xx]!;
+    bounds[xx * 2] = c.first[xx]!;
+    bounds[xx * 2 + 1] = Math.ceil(n / 16);
+    let lowSum = 0;
+    for (let x = 0; x < n; x++) {
+      const k = c.k[xx * c.ksize + x]!;
+      const at = xx * stride + (x >> 4) * 32 + (x & 15);
+      coef[at] = k >> shift;
+      coef[at + 16] = k & lowMask;
+      lowSum += k & lowMask;
+    }
+    bmax[xx] = 255 * lowSum;
+  }
+  const t = { bounds, coef, coefStride: stride * 2, shift, bmax };
+  if (hCache.size > 256) hCache.clear();
+  hCache.set(c, t);
+  return t;
+}
+
+/** A bump allocator over the module's memory for one call. */
+class Arena {
+  private top: number;
+  constructor(private readonly k: Kernels) {
+    this.top = align16(k.heapBase());
+  }
+  alloc(bytes: number): number {
+    const at = this.top;
+    this.top = align16(at + bytes + SLACK);
+    const need = this.top - this.k.memory.buffer.byteLength;
+    if (need > 0) this.k.memory.grow(Math.ceil(need / 65536));
+    return at;
+  }
+  u8(): Uint8Array {
+    return new Uint8Array(this.k.memory.buffer);
+  }
+  putI32(a: Int32Array): number {
+    const at = this.alloc(a.byteLength);
+    new Int32Array(this.k.memory.buffer, at, a.length).set(a);
+    return at;
+  }
+  putI16(a: Int16Array): number {
+    const at = this.alloc(a.byteLength);
+    new Int16Array(this.k.memory.buffer, at, a.length).set(a);
+    return at;
+  }
+}
+
+export type ConvFilter = Exclude<ResampleFilter, 'nearest'>;
+
+/**
+ * Resize interleaved 8-bit pixels (ch channels, no premultiplication here) to every size in `sizes`
+ * with one of Pillow's convolution filters. Each result is interleaved, w*h*ch bytes.
+ * The source is copied into wasm memory once for all sizes.
+ */
+export function resizeConvMany(
+  data: Uint8Array,
+  width: number,
+  height: number,
+  ch: number,
+  sizes: readonly (readonly [number, number])[],
+  filter: ConvFilter,
+): Uint8Array[] {
+  const k = load();
+  const arena = new Arena(k);
+  const srcAt = arena.alloc(width * height * ch);
+  arena.u8().set(data.subarray(0, width * height * ch), srcAt);
+  const scratchAt = arena.alloc(2 * ch * ((width + 31) & ~15));
+  return sizes.map(([outW, outH]) => resizeOne(k, arena, srcAt, scratchAt, width, height, ch, outW, outH, filter));
+}
+
+function resizeOne(
+  k: Kernels,
+  arena: Arena,
+  srcAt: number,
+  scratchAt: number,
+  width: number,
+  height: number,
+  ch: number,
+  outW: number,
+  outH: number,
+  filter: ConvFilter,
+): Uint8Array {
+  const needH = outW !== width;
+  const needV = outH !== height;
+  const cv = axisCoeffs(height, outH, filter);
+  const yFirst = needV ? cv.first[0]! : 0;
+  const yLast = needV ? cv.first[outH - 1]! + cv.count[outH - 1]! : height;
+  const rows = yLast - yFirst;
+  const srcStride = width * ch;
+  let vBounds = 0;
+  let vCoef = 0;
+  if (needV) {
+    const b = new Int32Array(outH * 2);
+    for (let y = 0; y < outH; y++) {
+      // The horizontal pass keeps only rows yFirst..yLast; without it the source rows are read as is.
+      b[y * 2] = cv.first[y]! - (needH ? yFirst : 0);
+      b[y * 2 + 1] = cv.count[y]!;
+    }
+    vBounds = arena.putI32(b);
+    vCoef = arena.putI32(cv.k);
+  }
+  const result = new Uint8Array(outW * outH * ch);
+  if (!needH) {
+    // Vertical only: every byte of a row is independent, so the interleaved rows are one wide plane.
+    const stride = align16(srcStride);
+    const outAt = arena.alloc(stride * outH);
+    k.vpass(srcAt, srcStride, srcStride, outAt, stride, outH, vBounds, vCoef, cv.ksize);
+    const mem = arena.u8();
+    for (let y = 0; y < outH; y++) result.set(mem.subarray(outAt + y * stride, outAt + y * stride + srcStride), y * srcStride);
+    return result;
+  }
+  const t = hTable(axisCoeffs(width, outW, filter));
+  const hBounds = arena.putI32(t.bounds);
+  const hCoef = arena.putI16(t.coef);
+  const hBmax = arena.putI32(t.bmax);
+  const outStride = align16(outW);
+  const planeOut = outStride * outH;
+  const outAt = arena.alloc(planeOut * ch);
+  if (needV) {
+    const planeTmp = outStride * rows;
+    const tmpAt = arena.alloc(planeTmp * ch);
+    k.hpass(srcAt + yFirst * srcStride, srcStride, width, ch, rows, tmpAt, outStride, planeTmp, outW, hBounds, hCoef, t.coefStride, t.shift, hBmax, scratchAt);
+    for (let c = 0; c < ch; c++) {
+      k.vpass(tmpAt + c * planeTmp, outStride, outW, outAt + c * planeOut, outStride, outH, vBounds, vCoef, cv.ksize);
+    }
+  } else {
+    k.hpass(srcAt, srcStride, width, ch, height, outAt, outStride, planeOut, outW, hBounds, hCoef, t.coefStride, t.shift, hBmax, scratchAt);
+  }
+  // Planes back to interleaved pixels.
+  const mem = arena.u8();
+  for (let c = 0; c < ch; c++) {
+    for (let y = 0; y < outH; y++) {
+      let s = outAt + c * planeOut + y * outStride;
+      let d = y * outW * ch + c;
+      for (let x = 0; x < outW; x++, s++, d += ch) result[d] = mem[s]!;
+    }
+  }
+  return result;
+}
