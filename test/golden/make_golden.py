@@ -13,7 +13,9 @@ outputs are SHA-256 digests of Pillow's own output bytes (Image.tobytes()).
 import hashlib
 import json
 import os
+import struct
 import sys
+import zlib
 
 import PIL
 from PIL import Image, ImageCms
@@ -75,6 +77,56 @@ GEOMETRIES = [
 ]
 
 
+def write_png16(path, w, h, color_type, samples):
+    """A 16-bit PNG (Pillow cannot write 16-bit colour PNGs): samples are big-endian uint16 values."""
+    ch = {0: 1, 2: 3, 4: 2, 6: 4}[color_type]
+    raw = bytearray()
+    for y in range(h):
+        raw.append(0)
+        for v in samples[y * w * ch:(y + 1) * w * ch]:
+            raw += struct.pack(">H", v)
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    with open(path, "wb") as f:
+        f.write(b"\x89PNG\r\n\x1a\n")
+        f.write(chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 16, color_type, 0, 0, 0)))
+        f.write(chunk(b"IDAT", zlib.compress(bytes(raw))))
+        f.write(chunk(b"IEND", b""))
+
+
+def samples16(n, seed):
+    out = []
+    s = seed
+    for _ in range(n):
+        s = xorshift32(s)
+        out.append(s >> 16)
+    return out
+
+
+def srgb_profile():
+    """lcms's sRGB profile with a fixed creation date and no profile ID, so the files are reproducible."""
+    icc = bytearray(ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes())
+    icc[24:36] = struct.pack(">6H", 2020, 1, 1, 0, 0, 0)
+    icc[84:100] = bytes(16)  # profile ID: zero means "not computed"
+    return icc
+
+
+def swapped_primaries_profile():
+    """lcms's sRGB profile with its red and green colorants swapped: a valid RGB profile far from sRGB,
+    so a decoder that applied it would change the pixels visibly."""
+    icc = srgb_profile()
+    count = struct.unpack(">I", icc[128:132])[0]
+    entries = {}
+    for i in range(count):
+        at = 132 + 12 * i
+        entries[bytes(icc[at:at + 4])] = at
+    r, g = entries[b"rXYZ"], entries[b"gXYZ"]
+    icc[r + 4:r + 12], icc[g + 4:g + 12] = icc[g + 4:g + 12], icc[r + 4:r + 12]
+    return bytes(icc)
+
+
 def sha(b):
     return hashlib.sha256(b).hexdigest()
 
@@ -107,13 +159,18 @@ def file_cases():
     rgb.save(os.path.join(d, "rgb.jpg"), quality=90)
     gray.save(os.path.join(d, "gray.jpg"), quality=90)
     rgb.convert("CMYK").save(os.path.join(d, "cmyk.jpg"), quality=90)
-    srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    srgb = bytes(srgb_profile())
     rgb.save(os.path.join(d, "icc-srgb.jpg"), quality=90, icc_profile=srgb)
     rgb.save(os.path.join(d, "rgb.png"))
     rgba.save(os.path.join(d, "rgba.png"))
     gray.save(os.path.join(d, "gray.png"))
     la.save(os.path.join(d, "la.png"))
     rgb.save(os.path.join(d, "icc-srgb.png"), icc_profile=srgb)
+    rgb.save(os.path.join(d, "icc-swapped.jpg"), quality=90, icc_profile=swapped_primaries_profile())
+    rgb.save(os.path.join(d, "icc-swapped.png"), icc_profile=swapped_primaries_profile())
+    write_png16(os.path.join(d, "rgb16.png"), w, h, 2, samples16(w * h * 3, 78))
+    write_png16(os.path.join(d, "rgba16.png"), w, h, 6, samples16(w * h * 4, 79))
+    write_png16(os.path.join(d, "la16.png"), w, h, 4, samples16(w * h * 2, 80))
     rgb.quantize(colors=37, method=Image.Quantize.MEDIANCUT).save(os.path.join(d, "palette.png"))
     pt = rgb.quantize(colors=16, method=Image.Quantize.MEDIANCUT)
     pt.info["transparency"] = 3
