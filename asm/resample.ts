@@ -221,3 +221,26 @@ export function deinterleave(src: usize, n: i32, ch: i32, dst: usize, planeStrid
 export function heapBase(): usize {
   return __heap_base;
 }
+
+/** Join ch planes (planeStride bytes apart, rows rowStride bytes apart) into w x h interleaved pixels. */
+export function interleave(src: usize, planeStride: i32, rowStride: i32, w: i32, h: i32, ch: i32, dst: usize): void {
+  let d = dst;
+  for (let y = 0; y < h; y++) {
+    const row = src + <usize>(y * rowStride);
+    if (ch == 3) {
+      const g = row + <usize>planeStride;
+      const b = g + <usize>planeStride;
+      for (let x = 0; x < w; x++) {
+        store<u8>(d, load<u8>(row + <usize>x));
+        store<u8>(d, load<u8>(g + <usize>x), 1);
+        store<u8>(d, load<u8>(b + <usize>x), 2);
+        d += 3;
+      }
+    } else {
+      for (let x = 0; x < w; x++) {
+        for (let c = 0; c < ch; c++) store<u8>(d + <usize>c, load<u8>(row + <usize>(c * planeStride + x)));
+        d += <usize>ch;
+      }
+    }
+  }
+}

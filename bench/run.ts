@@ -11,7 +11,9 @@ export interface Bench {
   run(workDir: string): Promise<void>;
 }
 
-const BENCHES: (() => Promise<Bench>)[] = [];
+const BENCHES: (() => Promise<Bench>)[] = [
+  () => import('./image.js').then((m) => m.imageBench),
+];
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);

@@ -4,9 +4,11 @@
 // - 16-bit gray PNG (Pillow mode I): values clipped at 255, as convert('L') / convert('RGB') do.
 // - 16-bit RGB / RGBA / gray+alpha PNG (Pillow reads the high byte of each sample): v >> 8.
 // - CMYK JPEG (Pillow mode CMYK, Adobe inversion undone): Pillow's cmyk2rgb, giving RGB.
+import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { DataError } from '../pipeline/errors.js';
 import type { RasterImage } from './raster.js';
+import { sniffLayout } from './sniff.js';
 
 function raster(data: Uint8Array, width: number, height: number, channels: number): RasterImage {
   if (channels < 1 || channels > 4) throw new Error(`unsupported channel count ${channels}`);
@@ -38,12 +40,21 @@ export function narrow16(samples: Uint16Array, channels: number): Uint8Array {
   return out;
 }
 
+async function rawDecode(pipeline: sharp.Sharp): Promise<RasterImage> {
+  const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });
+  return raster(new Uint8Array(data.buffer, data.byteOffset, data.length), info.width, info.height, info.channels);
+}
+
 /** Decode an image file to 8-bit interleaved pixels, as Pillow's Image.open sees them (see above). */
 export async function decodeFile(file: string): Promise<RasterImage> {
   try {
     // failOn 'warning' turns libjpeg's "premature end of data" into an error, as Pillow refuses
     // truncated files unless LOAD_TRUNCATED_IMAGES is set.
-    const img = sharp(file, { failOn: 'warning', limitInputPixels: 1 << 30, ignoreIcc: true });
+    const bytes = await readFile(file);
+    const img = sharp(bytes, { failOn: 'warning', limitInputPixels: 1 << 30, ignoreIcc: true });
+    // 8-bit gray / colour JPEG and PNG (nearly every MedMNIST source) skip the metadata round trip.
+    const layout = sniffLayout(bytes);
+    if (layout) return await rawDecode(layout === 'gray' ? img.toColourspace('b-w') : img);
     const meta = await img.metadata();
     const chans = meta.channels ?? 3;
     if (meta.space === 'cmyk') {
@@ -59,9 +70,7 @@ export async function decodeFile(file: string): Promise<RasterImage> {
       const samples = new Uint16Array(bytes.buffer, bytes.byteOffset, bytes.length / 2);
       return raster(narrow16(samples, info.channels), info.width, info.height, info.channels);
     }
-    const pipeline = chans === 1 || chans === 2 ? img.toColourspace('b-w') : img;
-    const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });
-    return raster(new Uint8Array(data.buffer, data.byteOffset, data.length), info.width, info.height, info.channels);
+    return await rawDecode(chans === 1 || chans === 2 ? img.toColourspace('b-w') : img);
   } catch (err) {
     if (err instanceof DataError) throw err;
     const why = err instanceof Error ? err.message : String(err);

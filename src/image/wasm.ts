@@ -29,6 +29,7 @@ interface Kernels {
     bounds: number, coef: number, coefStride: number, shift: number, bmax: number, scratch: number,
   ): void;
   vpass(src: number, srcStride: number, width: number, dst: number, dstStride: number, outH: number, bounds: number, coef: number, ksize: number): void;
+  interleave(src: number, planeStride: number, rowStride: number, w: number, h: number, ch: number, dst: number): void;
   heapBase(): number;
 }
 
@@ -107,6 +108,26 @@ function hTable(c: AxisCoeffs): HTable {
   return t;
 }
 
+const vCache = new Map<AxisCoeffs, Int32Array[]>();
+
+/** Vertical bounds (first row, tap count) per output row, rows counted from `shift`. */
+function vTable(c: AxisCoeffs, shift: number): Int32Array {
+  const cached = vCache.get(c) ?? [];
+  const hit = cached[shift === 0 ? 0 : 1];
+  if (hit) return hit;
+  const outH = c.first.length;
+  const b = new Int32Array(outH * 2);
+  for (let y = 0; y < outH; y++) {
+    b[y * 2] = c.first[y]! - shift;
+    b[y * 2 + 1] = c.count[y]!;
+  }
+  // Two variants per table: rows counted from 0 (no horizontal pass) or from the first row used.
+  cached[shift === 0 ? 0 : 1] = b;
+  if (vCache.size > 256) vCache.clear();
+  vCache.set(c, cached);
+  return b;
+}
+
 /** A bump allocator over the module's memory for one call. */
 class Arena {
   private top: number;
@@ -180,13 +201,7 @@ function resizeOne(
   let vBounds = 0;
   let vCoef = 0;
   if (needV) {
-    const b = new Int32Array(outH * 2);
-    for (let y = 0; y < outH; y++) {
-      // The horizontal pass keeps only rows yFirst..yLast; without it the source rows are read as is.
-      b[y * 2] = cv.first[y]! - (needH ? yFirst : 0);
-      b[y * 2 + 1] = cv.count[y]!;
-    }
-    vBounds = arena.putI32(b);
+    vBounds = arena.putI32(vTable(cv, needH ? yFirst : 0));
     vCoef = arena.putI32(cv.k);
   }
   const result = new Uint8Array(outW * outH * ch);
@@ -216,14 +231,13 @@ function resizeOne(
   } else {
     k.hpass(srcAt, srcStride, width, ch, height, outAt, outStride, planeOut, outW, hBounds, hCoef, t.coefStride, t.shift, hBmax, scratchAt);
   }
-  // Planes back to interleaved pixels.
-  const mem = arena.u8();
-  for (let c = 0; c < ch; c++) {
-    for (let y = 0; y < outH; y++) {
-      let s = outAt + c * planeOut + y * outStride;
-      let d = y * outW * ch + c;
-      for (let x = 0; x < outW; x++, s++, d += ch) result[d] = mem[s]!;
-    }
+  if (ch === 1) {
+    const mem = arena.u8();
+    for (let y = 0; y < outH; y++) result.set(mem.subarray(outAt + y * outStride, outAt + y * outStride + outW), y * outW);
+  } else {
+    const at = arena.alloc(result.length);
+    k.interleave(outAt, planeOut, outStride, outW, outH, ch, at);
+    result.set(arena.u8().subarray(at, at + result.length));
   }
   return result;
 }
