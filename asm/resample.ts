@@ -7,129 +7,6 @@
 
 const HALF: i32 = 1 << 21;
 
-/** Pillow's clip8: 0 for sums <= 0, 255 for sums >= 2^30, else sum >> 22 (the same as clamping sum >> 22). */
-@inline
-function clip8(v: i32): i32 {
-  const s = v >> 22;
-  return s < 0 ? 0 : s > 255 ? 255 : s;
-}
-
-// The horizontal pass splits each coefficient as k = hi * 2^shift + lo with lo in [0, 2^shift) and
-// the smallest shift that makes every hi fit in i16 (shift = 3 for 600 -> 28 bicubic). The SIMD loop
-// sums only pixel * hi (one i32x4.dot_i16x8_s per 8 taps); the missing sum B = sum(pixel * lo) lies in
-// [0, bmax] with bmax = 255 * sum(lo) per output. clip8 is monotonic, so when clip8(t) equals
-// clip8(t + bmax) that value is exact; otherwise (about 2% of outputs) B is summed exactly as well.
-
-/** Sum of pixel * hi over one output's blocks (16 taps per block, per block 16 hi then 16 lo i16). */
-@inline
-function dotHi(p: usize, c: usize, nb: i32): v128 {
-  let acc = i32x4.splat(0);
-  for (let b = 0; b < nb; b++) {
-    const v = v128.load(p);
-    acc = i32x4.add(acc, i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_u(v), v128.load(c)));
-    acc = i32x4.add(acc, i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_u(v), v128.load(c, 16)));
-    p += 16;
-    c += 64;
-  }
-  return acc;
-}
-
-/** The exact sum of pixel * lo over one output's blocks. */
-function dotLo(p: usize, c: usize, nb: i32): i32 {
-  let acc = i32x4.splat(0);
-  for (let b = 0; b < nb; b++) {
-    const v = v128.load(p);
-    acc = i32x4.add(acc, i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_u(v), v128.load(c, 32)));
-    acc = i32x4.add(acc, i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_u(v), v128.load(c, 48)));
-    p += 16;
-    c += 64;
-  }
-  return i32x4.extract_lane(acc, 0) + i32x4.extract_lane(acc, 1) + i32x4.extract_lane(acc, 2) + i32x4.extract_lane(acc, 3);
-}
-
-@inline
-function clamp8(v: v128): v128 {
-  return i32x4.min_s(i32x4.max_s(i32x4.shr_s(v, 22), i32x4.splat(0)), i32x4.splat(255));
-}
-
-/** One row: outputs in groups of 4 (the host pads the tables to a multiple of 4 with empty outputs). */
-function hrow(row: usize, out: usize, outW: i32, bounds: usize, coef: usize, coefStride: i32, shift: i32, bmax: usize): void {
-  for (let xx = 0; xx < outW; xx += 4) {
-    const bp = bounds + (<usize>xx << 3);
-    const c0 = coef + <usize>(xx * coefStride);
-    const s0 = dotHi(row + <usize>load<i32>(bp), c0, load<i32>(bp, 4));
-    const s1 = dotHi(row + <usize>load<i32>(bp, 8), c0 + <usize>coefStride, load<i32>(bp, 12));
-    const s2 = dotHi(row + <usize>load<i32>(bp, 16), c0 + <usize>(2 * coefStride), load<i32>(bp, 20));
-    const s3 = dotHi(row + <usize>load<i32>(bp, 24), c0 + <usize>(3 * coefStride), load<i32>(bp, 28));
-    // Transposed horizontal sums: lane j = sum of the lanes of s_j.
-    const a = i32x4.add(v128.shuffle<i32>(s0, s1, 0, 4, 1, 5), v128.shuffle<i32>(s0, s1, 2, 6, 3, 7));
-    const b = i32x4.add(v128.shuffle<i32>(s2, s3, 0, 4, 1, 5), v128.shuffle<i32>(s2, s3, 2, 6, 3, 7));
-    const sum = i32x4.add(v128.shuffle<i32>(a, b, 0, 1, 4, 5), v128.shuffle<i32>(a, b, 2, 3, 6, 7));
-    const t = i32x4.add(i32x4.splat(HALF), i32x4.shl(sum, shift));
-    const q = clamp8(t);
-    const qh = clamp8(i32x4.add(t, v128.load(bmax + (<usize>xx << 2))));
-    const o = out + <usize>xx;
-    const packed = i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_s(q, q), i16x8.narrow_i32x4_s(q, q));
-    store<u32>(o, i32x4.extract_lane(packed, 0));
-    const same = i32x4.eq(q, qh);
-    if (!i32x4.all_true(same)) {
-      if (i32x4.extract_lane(same, 0) == 0) exactOut(row, o, 0, i32x4.extract_lane(t, 0), bp, c0, coefStride);
-      if (i32x4.extract_lane(same, 1) == 0) exactOut(row, o, 1, i32x4.extract_lane(t, 1), bp, c0, coefStride);
-      if (i32x4.extract_lane(same, 2) == 0) exactOut(row, o, 2, i32x4.extract_lane(t, 2), bp, c0, coefStride);
-      if (i32x4.extract_lane(same, 3) == 0) exactOut(row, o, 3, i32x4.extract_lane(t, 3), bp, c0, coefStride);
-    }
-  }
-}
-
-/** Output j of a group whose bound test was inconclusive: add the exact low-part sum. */
-function exactOut(row: usize, o: usize, j: i32, t: i32, bp: usize, c0: usize, coefStride: i32): void {
-  const e = bp + (<usize>j << 3);
-  const lo = dotLo(row + <usize>load<i32>(e), c0 + <usize>(j * coefStride), load<i32>(e, 4));
-  store<u8>(o + <usize>j, clip8(t + lo));
-}
-
-/**
- * Horizontal pass of interleaved pixels (ch channels): `rows` rows (srcStride bytes apart) to outW
- * outputs per row, written as ch planes (dstPlane bytes apart, rows dstStride bytes apart).
- * Each row is split into per-channel rows in `scratch` (L1-resident) first, so each kernel reads
- * one channel contiguously.
- * bounds: per output, i32 first input column and i32 number of 16-tap blocks.
- * coef: per output (coefStride bytes apart), per block 64 bytes: 16 x i16 hi then 16 x i16 lo.
- * Taps past the real kernel are zero, so the bytes they read (inside the host's slack) add nothing.
- * bmax: per output, i32 255 * sum(lo).
- */
-export function hpass(
-  src: usize,
-  srcStride: i32,
-  width: i32,
-  ch: i32,
-  rows: i32,
-  dst: usize,
-  dstStride: i32,
-  dstPlane: i32,
-  outW: i32,
-  bounds: usize,
-  coef: usize,
-  coefStride: i32,
-  shift: i32,
-  bmax: usize,
-  scratch: usize,
-): void {
-  const rowCap = <usize>((width + 31) & ~15);
-  for (let y = 0; y < rows; y++) {
-    const r = src + <usize>(y * srcStride);
-    const o = dst + <usize>(y * dstStride);
-    if (ch == 1) {
-      hrow(r, o, outW, bounds, coef, coefStride, shift, bmax);
-    } else {
-      deinterleave(r, width, ch, scratch, <i32>rowCap);
-      for (let c = 0; c < ch; c++) {
-        hrow(scratch + rowCap * <usize>c, o + <usize>(c * dstPlane), outW, bounds, coef, coefStride, shift, bmax);
-      }
-    }
-  }
-}
-
 /**
  * Vertical pass: outH output rows of `width` bytes from rows of a plane (srcStride bytes apart).
  * bounds: per output row, i32 first input row (already shifted to this plane) and i32 tap count.
@@ -243,4 +120,204 @@ export function interleave(src: usize, planeStride: i32, rowStride: i32, w: i32,
       }
     }
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Transposed horizontal pass: 16 rows per SIMD step. The rows of a 16-row strip are first rearranged
+// into "pair columns": for input columns (2j, 2j + 1), 64 bytes = rows 0..15, each two i16
+// p(r, 2j), p(r, 2j + 1). One i32x4.dot_i16x8_s then gives 4 rows x 2 taps, so every multiply is
+// useful work and no per-output horizontal reduction is needed; short kernels (600 -> 224) gain most.
+// Coefficients: k = hi * 2^shift + lo with hi = round(k / 2^shift) in i16 (the smallest such shift) and
+// lo in [-2^(shift-1), 2^(shift-1)). The main loop sums only pixel * hi (one dot per 4 rows x 2 taps);
+// the missing sum B = sum(pixel * lo) lies in [bmin, bmax] = 255 * (sum of negative lo, sum of
+// positive lo). clip8 is monotonic, so where (t + bmin) >> 22 equals (t + bmax) >> 22 that is the
+// exact result; otherwise (a few % of 16-row groups) B is summed exactly as well.
+// Per output, per tap pair, 8 bytes: i16 hi0, hi1, lo0, lo1; the pairs start at column first & ~1,
+// with a zero coefficient in front when first is odd.
+
+/** 8 rows x 2 taps of u8, widened to i16 (4 rows per vector). */
+@inline
+function storePair(dst: usize, v: v128): void {
+  v128.store(dst, i16x8.extend_low_i8x16_u(v));
+  v128.store(dst, i16x8.extend_high_i8x16_u(v), 16);
+}
+
+/** Transpose an 8 x 8 block of u16 (rows r0..r7) and store column j, widened, at dst + j * 64. */
+@inline
+function transpose8x16(r0: v128, r1: v128, r2: v128, r3: v128, r4: v128, r5: v128, r6: v128, r7: v128, dst: usize): void {
+  const t0 = v128.shuffle<i16>(r0, r1, 0, 8, 1, 9, 2, 10, 3, 11);
+  const t1 = v128.shuffle<i16>(r0, r1, 4, 12, 5, 13, 6, 14, 7, 15);
+  const t2 = v128.shuffle<i16>(r2, r3, 0, 8, 1, 9, 2, 10, 3, 11);
+  const t3 = v128.shuffle<i16>(r2, r3, 4, 12, 5, 13, 6, 14, 7, 15);
+  const t4 = v128.shuffle<i16>(r4, r5, 0, 8, 1, 9, 2, 10, 3, 11);
+  const t5 = v128.shuffle<i16>(r4, r5, 4, 12, 5, 13, 6, 14, 7, 15);
+  const t6 = v128.shuffle<i16>(r6, r7, 0, 8, 1, 9, 2, 10, 3, 11);
+  const t7 = v128.shuffle<i16>(r6, r7, 4, 12, 5, 13, 6, 14, 7, 15);
+  const u0 = v128.shuffle<i32>(t0, t2, 0, 4, 1, 5);
+  const u1 = v128.shuffle<i32>(t0, t2, 2, 6, 3, 7);
+  const u2 = v128.shuffle<i32>(t1, t3, 0, 4, 1, 5);
+  const u3 = v128.shuffle<i32>(t1, t3, 2, 6, 3, 7);
+  const u4 = v128.shuffle<i32>(t4, t6, 0, 4, 1, 5);
+  const u5 = v128.shuffle<i32>(t4, t6, 2, 6, 3, 7);
+  const u6 = v128.shuffle<i32>(t5, t7, 0, 4, 1, 5);
+  const u7 = v128.shuffle<i32>(t5, t7, 2, 6, 3, 7);
+  storePair(dst, v128.shuffle<i64>(u0, u4, 0, 2));
+  storePair(dst + 64, v128.shuffle<i64>(u0, u4, 1, 3));
+  storePair(dst + 128, v128.shuffle<i64>(u1, u5, 0, 2));
+  storePair(dst + 192, v128.shuffle<i64>(u1, u5, 1, 3));
+  storePair(dst + 256, v128.shuffle<i64>(u2, u6, 0, 2));
+  storePair(dst + 320, v128.shuffle<i64>(u2, u6, 1, 3));
+  storePair(dst + 384, v128.shuffle<i64>(u3, u7, 0, 2));
+  storePair(dst + 448, v128.shuffle<i64>(u3, u7, 1, 3));
+}
+
+/** 16 rows (row r at rows + r * stride) to pair columns at dst: 16 input columns per step. */
+function pairColumns(rows: usize, stride: usize, width: i32, dst: usize): void {
+  for (let x = 0; x < width; x += 16) {
+    const p = rows + <usize>x;
+    const d = dst + (<usize>x << 5);
+    // 16 columns = 8 pairs (a row vector is 8 u16). Each pair takes 64 bytes: rows 0..15, each
+    // two i16 (taps 2j, 2j + 1); rows 0..7 fill bytes 0..31, rows 8..15 bytes 32..63.
+    for (let half = 0; half < 2; half++) {
+      const q = p + <usize>(half * 8) * stride;
+      const dh = d + <usize>(half * 32);
+      transpose8x16(
+        v128.load(q), v128.load(q + stride), v128.load(q + 2 * stride), v128.load(q + 3 * stride),
+        v128.load(q + 4 * stride), v128.load(q + 5 * stride), v128.load(q + 6 * stride), v128.load(q + 7 * stride),
+        dh,
+      );
+    }
+  }
+}
+
+/**
+ * Horizontal pass of interleaved pixels (ch channels) in 16-row strips, written as ch planes
+ * (dstPlane bytes apart, rows dstStride bytes apart; the host gives the planes whole strips of rows).
+ * bounds: per output, i32 first pair and i32 pair count; coef: per output, coefStride bytes;
+ * bounds2: per output, i32 bmin and bmax of the low-part sum. scratch: 16 rows x ch planes of rowCap bytes, then the pair
+ * columns of one strip (rowCap * 16 bytes).
+ */
+export function hpassT(
+  src: usize,
+  srcStride: i32,
+  width: i32,
+  ch: i32,
+  rows: i32,
+  dst: usize,
+  dstStride: i32,
+  dstPlane: i32,
+  outW: i32,
+  bounds: usize,
+  coef: usize,
+  coefStride: i32,
+  shift: i32,
+  bounds2: usize,
+  scratch: usize,
+): void {
+  const rowCap = <usize>((width + 31) & ~15);
+  const planes = scratch;
+  const pairs = scratch + rowCap * 16 * <usize>ch;  // rowCap / 2 pairs x 64 bytes
+  const half = i32x4.splat(HALF);
+  for (let y0 = 0; y0 < rows; y0 += 16) {
+    // Rows past the end repeat the last row; their outputs land in the destination's padding rows.
+    if (ch == 1) {
+      for (let r = 0; r < 16; r++) {
+        const y = y0 + r < rows ? y0 + r : rows - 1;
+        memory.copy(planes + rowCap * <usize>r, src + <usize>(y * srcStride), <usize>width);
+      }
+    } else {
+      for (let r = 0; r < 16; r++) {
+        const y = y0 + r < rows ? y0 + r : rows - 1;
+        deinterleaveRows(src + <usize>(y * srcStride), width, ch, planes + rowCap * <usize>r, rowCap * 16);
+      }
+    }
+    for (let c = 0; c < ch; c++) {
+      pairColumns(planes + rowCap * 16 * <usize>c, rowCap, width, pairs);
+      const out = dst + <usize>(c * dstPlane + y0 * dstStride);
+      for (let xx = 0; xx < outW; xx++) {
+        const bp = bounds + (<usize>xx << 3);
+        const p0 = pairs + (<usize>load<i32>(bp) << 6);
+        const np = load<i32>(bp, 4);
+        const k0 = coef + <usize>(xx * coefStride);
+        let p = p0;
+        let kp = k0;
+        let a0 = i32x4.splat(0);
+        let a1 = i32x4.splat(0);
+        let a2 = i32x4.splat(0);
+        let a3 = i32x4.splat(0);
+        for (let j = 0; j < np; j++) {
+          const k = v128.load32_splat(kp);
+          a0 = i32x4.add(a0, i32x4.dot_i16x8_s(v128.load(p), k));
+          a1 = i32x4.add(a1, i32x4.dot_i16x8_s(v128.load(p, 16), k));
+          a2 = i32x4.add(a2, i32x4.dot_i16x8_s(v128.load(p, 32), k));
+          a3 = i32x4.add(a3, i32x4.dot_i16x8_s(v128.load(p, 48), k));
+          p += 64;
+          kp += 8;
+        }
+        const t0 = i32x4.add(half, i32x4.shl(a0, shift));
+        const t1 = i32x4.add(half, i32x4.shl(a1, shift));
+        const t2 = i32x4.add(half, i32x4.shl(a2, shift));
+        const t3 = i32x4.add(half, i32x4.shl(a3, shift));
+        const bmin = i32x4.splat(load<i32>(bounds2 + (<usize>xx << 3)));
+        const bmax = i32x4.splat(load<i32>(bounds2 + (<usize>xx << 3), 4));
+        // clip8 = saturating narrows of t >> 22. The bound test compares unclipped shifts: stricter
+        // than comparing clipped values (a few more exact sums, never a wrong byte).
+        let q0 = i32x4.shr_s(i32x4.add(t0, bmin), 22);
+        let q1 = i32x4.shr_s(i32x4.add(t1, bmin), 22);
+        let q2 = i32x4.shr_s(i32x4.add(t2, bmin), 22);
+        let q3 = i32x4.shr_s(i32x4.add(t3, bmin), 22);
+        const e0 = i32x4.eq(q0, i32x4.shr_s(i32x4.add(t0, bmax), 22));
+        const e1 = i32x4.eq(q1, i32x4.shr_s(i32x4.add(t1, bmax), 22));
+        const e2 = i32x4.eq(q2, i32x4.shr_s(i32x4.add(t2, bmax), 22));
+        const e3 = i32x4.eq(q3, i32x4.shr_s(i32x4.add(t3, bmax), 22));
+        if (!i32x4.all_true(v128.and(v128.and(e0, e1), v128.and(e2, e3)))) {
+          // Inconclusive for some row: add the exact low-part sums for all 16 rows.
+          let b0 = i32x4.splat(0);
+          let b1 = i32x4.splat(0);
+          let b2 = i32x4.splat(0);
+          let b3 = i32x4.splat(0);
+          p = p0;
+          kp = k0;
+          for (let j = 0; j < np; j++) {
+            const k = v128.load32_splat(kp, 4);
+            b0 = i32x4.add(b0, i32x4.dot_i16x8_s(v128.load(p), k));
+            b1 = i32x4.add(b1, i32x4.dot_i16x8_s(v128.load(p, 16), k));
+            b2 = i32x4.add(b2, i32x4.dot_i16x8_s(v128.load(p, 32), k));
+            b3 = i32x4.add(b3, i32x4.dot_i16x8_s(v128.load(p, 48), k));
+            p += 64;
+            kp += 8;
+          }
+          q0 = i32x4.shr_s(i32x4.add(t0, b0), 22);
+          q1 = i32x4.shr_s(i32x4.add(t1, b1), 22);
+          q2 = i32x4.shr_s(i32x4.add(t2, b2), 22);
+          q3 = i32x4.shr_s(i32x4.add(t3, b3), 22);
+        }
+        const bytes = i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_s(q0, q1), i16x8.narrow_i32x4_s(q2, q3));
+        const o = out + <usize>xx;
+        const st = <usize>dstStride;
+        v128.store8_lane(o, bytes, 0);
+        v128.store8_lane(o + st, bytes, 1);
+        v128.store8_lane(o + 2 * st, bytes, 2);
+        v128.store8_lane(o + 3 * st, bytes, 3);
+        v128.store8_lane(o + 4 * st, bytes, 4);
+        v128.store8_lane(o + 5 * st, bytes, 5);
+        v128.store8_lane(o + 6 * st, bytes, 6);
+        v128.store8_lane(o + 7 * st, bytes, 7);
+        v128.store8_lane(o + 8 * st, bytes, 8);
+        v128.store8_lane(o + 9 * st, bytes, 9);
+        v128.store8_lane(o + 10 * st, bytes, 10);
+        v128.store8_lane(o + 11 * st, bytes, 11);
+        v128.store8_lane(o + 12 * st, bytes, 12);
+        v128.store8_lane(o + 13 * st, bytes, 13);
+        v128.store8_lane(o + 14 * st, bytes, 14);
+        v128.store8_lane(o + 15 * st, bytes, 15);
+      }
+    }
+  }
+}
+
+/** One interleaved row to ch plane rows (planeStride bytes apart). */
+@inline
+function deinterleaveRows(src: usize, n: i32, ch: i32, dst: usize, planeStride: usize): void {
+  deinterleave(src, n, ch, dst, <i32>planeStride);
 }

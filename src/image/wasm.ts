@@ -23,12 +23,12 @@ const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
 interface Kernels {
   memory: WasmMemory;
-  hpass(
+  vpass(src: number, srcStride: number, width: number, dst: number, dstStride: number, outH: number, bounds: number, coef: number, ksize: number): void;
+  hpassT(
     src: number, srcStride: number, width: number, ch: number, rows: number,
     dst: number, dstStride: number, dstPlane: number, outW: number,
-    bounds: number, coef: number, coefStride: number, shift: number, bmax: number, scratch: number,
+    bounds: number, coef: number, coefStride: number, shift: number, bounds2: number, scratch: number,
   ): void;
-  vpass(src: number, srcStride: number, width: number, dst: number, dstStride: number, outH: number, bounds: number, coef: number, ksize: number): void;
   interleave(src: number, planeStride: number, rowStride: number, w: number, h: number, ch: number, dst: number): void;
   heapBase(): number;
 }
@@ -59,52 +59,59 @@ const align16 = (n: number): number => (n + 15) & ~15;
 const SLACK = 16;
 
 /**
- * Horizontal tables in the kernel's layout (see asm/resample.ts): outputs padded to a multiple of 4,
- * bounds (first, blocks), 16-tap blocks of hi then lo i16 with k = hi * 2^shift + lo, and per output
- * bmax = 255 * sum(lo), the most the low parts can add.
+ * Tables of the transposed horizontal pass (asm hpassT): per output the first tap pair and the pair
+ * count; per tap pair i16 hi0, hi1, lo0, lo1 with k = hi * 2^shift + lo, hi = round(k / 2^shift) in
+ * i16, lo in [-2^(shift-1), 2^(shift-1)); pairs start at column first & ~1 (a zero tap in front when
+ * first is odd); per output the range [bmin, bmax] of sum(pixel * lo) for pixels in 0..255.
  */
 interface HTable {
   bounds: Int32Array;
   coef: Int16Array;
   coefStride: number;
   shift: number;
-  bmax: Int32Array;
+  lowRange: Int32Array;
 }
 
-const hCache = new Map<AxisCoeffs, HTable>();
+const tCache = new Map<AxisCoeffs, HTable>();
 
 function hTable(c: AxisCoeffs): HTable {
-  const hit = hCache.get(c);
+  const hit = tCache.get(c);
   if (hit) return hit;
   const out = c.first.length;
-  const padded = (out + 3) & ~3;
+  const high = (k: number, shift: number): number => (shift === 0 ? k : (k + (1 << (shift - 1))) >> shift);
   let shift = 0;
   for (const k of c.k) {
-    while (k >> shift > 32767 || k >> shift < -32768) shift++;
+    while (high(k, shift) > 32767 || high(k, shift) < -32768) shift++;
   }
-  const lowMask = (1 << shift) - 1;
-  const blocks = Math.ceil(c.ksize / 16);
-  const stride = blocks * 32; // i16 elements per output: per block 16 hi + 16 lo
-  const bounds = new Int32Array(padded * 2);
-  const coef = new Int16Array(padded * stride);
-  const bmax = new Int32Array(padded);
+  const maxPairs = Math.ceil((c.ksize + 1) / 2);
+  const stride = maxPairs * 4;
+  const bounds = new Int32Array(out * 2);
+  const coef = new Int16Array(out * stride);
+  const lowRange = new Int32Array(out * 2);
   for (let xx = 0; xx < out; xx++) {
-    const n = c.count[xx]!;
-    bounds[xx * 2] = c.first[xx]!;
-    bounds[xx * 2 + 1] = Math.ceil(n / 16);
-    let lowSum = 0;
-    for (let x = 0; x < n; x++) {
-      const k = c.k[xx * c.ksize + x]!;
-      const at = xx * stride + (x >> 4) * 32 + (x & 15);
-      coef[at] = k >> shift;
-      coef[at + 16] = k & lowMask;
-      lowSum += k & lowMask;
+    const first = c.first[xx]!;
+    const odd = first & 1;
+    const n = c.count[xx]! + odd;
+    bounds[xx * 2] = first >> 1;
+    bounds[xx * 2 + 1] = Math.ceil(n / 2);
+    let neg = 0;
+    let pos = 0;
+    for (let t = odd; t < n; t++) {
+      const k = c.k[xx * c.ksize + t - odd]!;
+      const hi = high(k, shift);
+      const lo = k - hi * 2 ** shift;
+      const at = xx * stride + (t >> 1) * 4 + (t & 1);
+      coef[at] = hi;
+      coef[at + 2] = lo;
+      if (lo < 0) neg += lo;
+      else pos += lo;
     }
-    bmax[xx] = 255 * lowSum;
+    lowRange[xx * 2] = 255 * neg;
+    lowRange[xx * 2 + 1] = 255 * pos;
   }
-  const t = { bounds, coef, coefStride: stride * 2, shift, bmax };
-  if (hCache.size > 256) hCache.clear();
-  hCache.set(c, t);
+  const t = { bounds, coef, coefStride: stride * 2, shift, lowRange };
+  if (tCache.size > 256) tCache.clear();
+  tCache.set(c, t);
   return t;
 }
 
@@ -175,7 +182,8 @@ export function resizeConvMany(
   const arena = new Arena(k);
   const srcAt = arena.alloc(width * height * ch);
   arena.u8().set(data.subarray(0, width * height * ch), srcAt);
-  const scratchAt = arena.alloc(2 * ch * ((width + 31) & ~15));
+  const rowCap = (width + 31) & ~15;
+  const scratchAt = arena.alloc(rowCap * 16 * (ch + 2));
   return sizes.map(([outW, outH]) => resizeOne(k, arena, srcAt, scratchAt, width, height, ch, outW, outH, filter));
 }
 
@@ -217,19 +225,20 @@ function resizeOne(
   const t = hTable(axisCoeffs(width, outW, filter));
   const hBounds = arena.putI32(t.bounds);
   const hCoef = arena.putI16(t.coef);
-  const hBmax = arena.putI32(t.bmax);
+  const hRange = arena.putI32(t.lowRange);
   const outStride = align16(outW);
-  const planeOut = outStride * outH;
+  // hpassT writes whole 16-row strips: planes it writes hold a multiple of 16 rows.
+  const planeOut = outStride * (needV ? outH : align16(outH));
   const outAt = arena.alloc(planeOut * ch);
   if (needV) {
-    const planeTmp = outStride * rows;
+    const planeTmp = outStride * align16(rows);
     const tmpAt = arena.alloc(planeTmp * ch);
-    k.hpass(srcAt + yFirst * srcStride, srcStride, width, ch, rows, tmpAt, outStride, planeTmp, outW, hBounds, hCoef, t.coefStride, t.shift, hBmax, scratchAt);
+    k.hpassT(srcAt + yFirst * srcStride, srcStride, width, ch, rows, tmpAt, outStride, planeTmp, outW, hBounds, hCoef, t.coefStride, t.shift, hRange, scratchAt);
     for (let c = 0; c < ch; c++) {
       k.vpass(tmpAt + c * planeTmp, outStride, outW, outAt + c * planeOut, outStride, outH, vBounds, vCoef, cv.ksize);
     }
   } else {
-    k.hpass(srcAt, srcStride, width, ch, height, outAt, outStride, planeOut, outW, hBounds, hCoef, t.coefStride, t.shift, hBmax, scratchAt);
+    k.hpassT(srcAt, srcStride, width, ch, height, outAt, outStride, planeOut, outW, hBounds, hCoef, t.coefStride, t.shift, hRange, scratchAt);
   }
   if (ch === 1) {
     const mem = arena.u8();
