@@ -16,21 +16,42 @@ function resizeNearest(src: RasterImage, outW: number, outH: number): RasterImag
   const out = new Uint8Array(outW * outH * ch);
   const ax = src.width / outW;
   const ay = src.height / outH;
-  const xin = new Int32Array(outW);
+  // Source byte offset of each output column, or -1 where Pillow leaves the pixel black.
+  const xoff = new Int32Array(outW);
   let xo = ax * 0.5;
   for (let x = 0; x < outW; x++) {
-    xin[x] = xo < 0 ? -1 : Math.trunc(xo);
+    const xi = xo < 0 ? -1 : Math.trunc(xo);
+    xoff[x] = xi >= 0 && xi < src.width ? xi * ch : -1;
     xo += ax;
   }
+  const s = src.data;
+  const rowBytes = src.width * ch;
   let yo = ay * 0.5;
   for (let y = 0; y < outH; y++) {
     const yi = yo < 0 ? -1 : Math.trunc(yo);
     yo += ay;
     if (yi < 0 || yi >= src.height) continue;
-    for (let x = 0; x < outW; x++) {
-      const xi = xin[x]!;
-      if (xi < 0 || xi >= src.width) continue;
-      for (let b = 0; b < ch; b++) out[(y * outW + x) * ch + b] = src.data[(yi * src.width + xi) * ch + b]!;
+    const row = yi * rowBytes;
+    let d = y * outW * ch;
+    if (ch === 1) {
+      for (let x = 0; x < outW; x++, d++) {
+        const o = xoff[x]!;
+        if (o >= 0) out[d] = s[row + o]!;
+      }
+    } else if (ch === 3) {
+      for (let x = 0; x < outW; x++, d += 3) {
+        const o = xoff[x]!;
+        if (o < 0) continue;
+        out[d] = s[row + o]!;
+        out[d + 1] = s[row + o + 1]!;
+        out[d + 2] = s[row + o + 2]!;
+      }
+    } else {
+      for (let x = 0; x < outW; x++, d += ch) {
+        const o = xoff[x]!;
+        if (o < 0) continue;
+        for (let b = 0; b < ch; b++) out[d + b] = s[row + o + b]!;
+      }
     }
   }
   return { data: out, width: outW, height: outH, channels: ch };
