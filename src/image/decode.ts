@@ -1,5 +1,7 @@
 // Decoding with sharp to what Pillow's Image.open gives, as 8-bit interleaved pixels: full resolution,
 // no resize, no rotation, embedded ICC profiles ignored (Pillow never applies them), gray kept 1-channel.
+// Gray + alpha decodes to gray: the alpha is dropped here, as Pillow's convert('L') / convert('RGB')
+// drop it (RGBA keeps its alpha for callers that resize RGBA).
 // Modes Pillow opens that an 8-bit raster cannot hold are reduced as Image.convert would reduce them:
 // - 16-bit gray PNG (Pillow mode I): values clipped at 255, as convert('L') / convert('RGB') do.
 // - 16-bit RGB / RGBA / gray+alpha PNG (Pillow reads the high byte of each sample): v >> 8.
