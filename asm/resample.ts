@@ -190,6 +190,99 @@ function pairColumns(rows: usize, stride: usize, width: i32, dst: usize): void {
   }
 }
 
+/** One 16-row strip of one channel (its pair columns at `pairs`) to outW outputs per row at out. */
+function hstrip(
+  pairs: usize,
+  out: usize,
+  dstStride: i32,
+  outW: i32,
+  bounds: usize,
+  coef: usize,
+  coefStride: i32,
+  shift: i32,
+  bounds2: usize,
+): void {
+  const half = i32x4.splat(HALF);
+  for (let xx = 0; xx < outW; xx++) {
+    const bp = bounds + (<usize>xx << 3);
+    const p0 = pairs + (<usize>load<i32>(bp) << 6);
+    const np = load<i32>(bp, 4);
+    const k0 = coef + <usize>(xx * coefStride);
+    let p = p0;
+    let kp = k0;
+    let a0 = i32x4.splat(0);
+    let a1 = i32x4.splat(0);
+    let a2 = i32x4.splat(0);
+    let a3 = i32x4.splat(0);
+    for (let j = 0; j < np; j++) {
+      const k = v128.load32_splat(kp);
+      a0 = i32x4.add(a0, i32x4.dot_i16x8_s(v128.load(p), k));
+      a1 = i32x4.add(a1, i32x4.dot_i16x8_s(v128.load(p, 16), k));
+      a2 = i32x4.add(a2, i32x4.dot_i16x8_s(v128.load(p, 32), k));
+      a3 = i32x4.add(a3, i32x4.dot_i16x8_s(v128.load(p, 48), k));
+      p += 64;
+      kp += 8;
+    }
+    const t0 = i32x4.add(half, i32x4.shl(a0, shift));
+    const t1 = i32x4.add(half, i32x4.shl(a1, shift));
+    const t2 = i32x4.add(half, i32x4.shl(a2, shift));
+    const t3 = i32x4.add(half, i32x4.shl(a3, shift));
+    const bmin = i32x4.splat(load<i32>(bounds2 + (<usize>xx << 3)));
+    const bmax = i32x4.splat(load<i32>(bounds2 + (<usize>xx << 3), 4));
+    // clip8 = saturating narrows of t >> 22. The bound test compares unclipped shifts: stricter
+    // than comparing clipped values (a few more exact sums, never a wrong byte).
+    let q0 = i32x4.shr_s(i32x4.add(t0, bmin), 22);
+    let q1 = i32x4.shr_s(i32x4.add(t1, bmin), 22);
+    let q2 = i32x4.shr_s(i32x4.add(t2, bmin), 22);
+    let q3 = i32x4.shr_s(i32x4.add(t3, bmin), 22);
+    const e0 = i32x4.eq(q0, i32x4.shr_s(i32x4.add(t0, bmax), 22));
+    const e1 = i32x4.eq(q1, i32x4.shr_s(i32x4.add(t1, bmax), 22));
+    const e2 = i32x4.eq(q2, i32x4.shr_s(i32x4.add(t2, bmax), 22));
+    const e3 = i32x4.eq(q3, i32x4.shr_s(i32x4.add(t3, bmax), 22));
+    if (!i32x4.all_true(v128.and(v128.and(e0, e1), v128.and(e2, e3)))) {
+      // Inconclusive for some row: add the exact low-part sums for all 16 rows.
+      let b0 = i32x4.splat(0);
+      let b1 = i32x4.splat(0);
+      let b2 = i32x4.splat(0);
+      let b3 = i32x4.splat(0);
+      p = p0;
+      kp = k0;
+      for (let j = 0; j < np; j++) {
+        const k = v128.load32_splat(kp, 4);
+        b0 = i32x4.add(b0, i32x4.dot_i16x8_s(v128.load(p), k));
+        b1 = i32x4.add(b1, i32x4.dot_i16x8_s(v128.load(p, 16), k));
+        b2 = i32x4.add(b2, i32x4.dot_i16x8_s(v128.load(p, 32), k));
+        b3 = i32x4.add(b3, i32x4.dot_i16x8_s(v128.load(p, 48), k));
+        p += 64;
+        kp += 8;
+      }
+      q0 = i32x4.shr_s(i32x4.add(t0, b0), 22);
+      q1 = i32x4.shr_s(i32x4.add(t1, b1), 22);
+      q2 = i32x4.shr_s(i32x4.add(t2, b2), 22);
+      q3 = i32x4.shr_s(i32x4.add(t3, b3), 22);
+    }
+    const bytes = i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_s(q0, q1), i16x8.narrow_i32x4_s(q2, q3));
+    const o = out + <usize>xx;
+    const st = <usize>dstStride;
+    v128.store8_lane(o, bytes, 0);
+    v128.store8_lane(o + st, bytes, 1);
+    v128.store8_lane(o + 2 * st, bytes, 2);
+    v128.store8_lane(o + 3 * st, bytes, 3);
+    v128.store8_lane(o + 4 * st, bytes, 4);
+    v128.store8_lane(o + 5 * st, bytes, 5);
+    v128.store8_lane(o + 6 * st, bytes, 6);
+    v128.store8_lane(o + 7 * st, bytes, 7);
+    v128.store8_lane(o + 8 * st, bytes, 8);
+    v128.store8_lane(o + 9 * st, bytes, 9);
+    v128.store8_lane(o + 10 * st, bytes, 10);
+    v128.store8_lane(o + 11 * st, bytes, 11);
+    v128.store8_lane(o + 12 * st, bytes, 12);
+    v128.store8_lane(o + 13 * st, bytes, 13);
+    v128.store8_lane(o + 14 * st, bytes, 14);
+    v128.store8_lane(o + 15 * st, bytes, 15);
+  }
+}
+
 /**
  * Horizontal pass of interleaved pixels (ch channels) in 16-row strips, written as ch planes
  * (dstPlane bytes apart, rows dstStride bytes apart; the host gives the planes whole strips of rows).
@@ -217,101 +310,11 @@ export function hpassT(
   const rowCap = <usize>((width + 31) & ~15);
   const planes = scratch;
   const pairs = scratch + rowCap * 16 * <usize>ch;  // rowCap / 2 pairs x 64 bytes
-  const half = i32x4.splat(HALF);
   for (let y0 = 0; y0 < rows; y0 += 16) {
-    // Rows past the end repeat the last row; their outputs land in the destination's padding rows.
-    if (ch == 1) {
-      for (let r = 0; r < 16; r++) {
-        const y = y0 + r < rows ? y0 + r : rows - 1;
-        memory.copy(planes + rowCap * <usize>r, src + <usize>(y * srcStride), <usize>width);
-      }
-    } else {
-      for (let r = 0; r < 16; r++) {
-        const y = y0 + r < rows ? y0 + r : rows - 1;
-        deinterleaveRows(src + <usize>(y * srcStride), width, ch, planes + rowCap * <usize>r, rowCap * 16);
-      }
-    }
+    stripPlanes(src, srcStride, width, ch, rows, y0, planes, rowCap);
     for (let c = 0; c < ch; c++) {
       pairColumns(planes + rowCap * 16 * <usize>c, rowCap, width, pairs);
-      const out = dst + <usize>(c * dstPlane + y0 * dstStride);
-      for (let xx = 0; xx < outW; xx++) {
-        const bp = bounds + (<usize>xx << 3);
-        const p0 = pairs + (<usize>load<i32>(bp) << 6);
-        const np = load<i32>(bp, 4);
-        const k0 = coef + <usize>(xx * coefStride);
-        let p = p0;
-        let kp = k0;
-        let a0 = i32x4.splat(0);
-        let a1 = i32x4.splat(0);
-        let a2 = i32x4.splat(0);
-        let a3 = i32x4.splat(0);
-        for (let j = 0; j < np; j++) {
-          const k = v128.load32_splat(kp);
-          a0 = i32x4.add(a0, i32x4.dot_i16x8_s(v128.load(p), k));
-          a1 = i32x4.add(a1, i32x4.dot_i16x8_s(v128.load(p, 16), k));
-          a2 = i32x4.add(a2, i32x4.dot_i16x8_s(v128.load(p, 32), k));
-          a3 = i32x4.add(a3, i32x4.dot_i16x8_s(v128.load(p, 48), k));
-          p += 64;
-          kp += 8;
-        }
-        const t0 = i32x4.add(half, i32x4.shl(a0, shift));
-        const t1 = i32x4.add(half, i32x4.shl(a1, shift));
-        const t2 = i32x4.add(half, i32x4.shl(a2, shift));
-        const t3 = i32x4.add(half, i32x4.shl(a3, shift));
-        const bmin = i32x4.splat(load<i32>(bounds2 + (<usize>xx << 3)));
-        const bmax = i32x4.splat(load<i32>(bounds2 + (<usize>xx << 3), 4));
-        // clip8 = saturating narrows of t >> 22. The bound test compares unclipped shifts: stricter
-        // than comparing clipped values (a few more exact sums, never a wrong byte).
-        let q0 = i32x4.shr_s(i32x4.add(t0, bmin), 22);
-        let q1 = i32x4.shr_s(i32x4.add(t1, bmin), 22);
-        let q2 = i32x4.shr_s(i32x4.add(t2, bmin), 22);
-        let q3 = i32x4.shr_s(i32x4.add(t3, bmin), 22);
-        const e0 = i32x4.eq(q0, i32x4.shr_s(i32x4.add(t0, bmax), 22));
-        const e1 = i32x4.eq(q1, i32x4.shr_s(i32x4.add(t1, bmax), 22));
-        const e2 = i32x4.eq(q2, i32x4.shr_s(i32x4.add(t2, bmax), 22));
-        const e3 = i32x4.eq(q3, i32x4.shr_s(i32x4.add(t3, bmax), 22));
-        if (!i32x4.all_true(v128.and(v128.and(e0, e1), v128.and(e2, e3)))) {
-          // Inconclusive for some row: add the exact low-part sums for all 16 rows.
-          let b0 = i32x4.splat(0);
-          let b1 = i32x4.splat(0);
-          let b2 = i32x4.splat(0);
-          let b3 = i32x4.splat(0);
-          p = p0;
-          kp = k0;
-          for (let j = 0; j < np; j++) {
-            const k = v128.load32_splat(kp, 4);
-            b0 = i32x4.add(b0, i32x4.dot_i16x8_s(v128.load(p), k));
-            b1 = i32x4.add(b1, i32x4.dot_i16x8_s(v128.load(p, 16), k));
-            b2 = i32x4.add(b2, i32x4.dot_i16x8_s(v128.load(p, 32), k));
-            b3 = i32x4.add(b3, i32x4.dot_i16x8_s(v128.load(p, 48), k));
-            p += 64;
-            kp += 8;
-          }
-          q0 = i32x4.shr_s(i32x4.add(t0, b0), 22);
-          q1 = i32x4.shr_s(i32x4.add(t1, b1), 22);
-          q2 = i32x4.shr_s(i32x4.add(t2, b2), 22);
-          q3 = i32x4.shr_s(i32x4.add(t3, b3), 22);
-        }
-        const bytes = i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_s(q0, q1), i16x8.narrow_i32x4_s(q2, q3));
-        const o = out + <usize>xx;
-        const st = <usize>dstStride;
-        v128.store8_lane(o, bytes, 0);
-        v128.store8_lane(o + st, bytes, 1);
-        v128.store8_lane(o + 2 * st, bytes, 2);
-        v128.store8_lane(o + 3 * st, bytes, 3);
-        v128.store8_lane(o + 4 * st, bytes, 4);
-        v128.store8_lane(o + 5 * st, bytes, 5);
-        v128.store8_lane(o + 6 * st, bytes, 6);
-        v128.store8_lane(o + 7 * st, bytes, 7);
-        v128.store8_lane(o + 8 * st, bytes, 8);
-        v128.store8_lane(o + 9 * st, bytes, 9);
-        v128.store8_lane(o + 10 * st, bytes, 10);
-        v128.store8_lane(o + 11 * st, bytes, 11);
-        v128.store8_lane(o + 12 * st, bytes, 12);
-        v128.store8_lane(o + 13 * st, bytes, 13);
-        v128.store8_lane(o + 14 * st, bytes, 14);
-        v128.store8_lane(o + 15 * st, bytes, 15);
-      }
+      hstrip(pairs, dst + <usize>(c * dstPlane + y0 * dstStride), dstStride, outW, bounds, coef, coefStride, shift, bounds2);
     }
   }
 }
@@ -320,4 +323,58 @@ export function hpassT(
 @inline
 function deinterleaveRows(src: usize, n: i32, ch: i32, dst: usize, planeStride: usize): void {
   deinterleave(src, n, ch, dst, <i32>planeStride);
+}
+
+/** Rows y0..y0+15 split into ch planes of 16 rows (rowCap bytes apart); rows past the end repeat the
+ * last row (their outputs land in the destination's padding rows). */
+function stripPlanes(src: usize, srcStride: i32, width: i32, ch: i32, rows: i32, y0: i32, planes: usize, rowCap: usize): void {
+  for (let r = 0; r < 16; r++) {
+    const y = y0 + r < rows ? y0 + r : rows - 1;
+    if (ch == 1) memory.copy(planes + rowCap * <usize>r, src + <usize>(y * srcStride), <usize>width);
+    else deinterleaveRows(src + <usize>(y * srcStride), width, ch, planes + rowCap * <usize>r, rowCap * 16);
+  }
+}
+
+/**
+ * Pair columns of every 16-row strip of an image, for several output sizes to share: strip s,
+ * channel c at dst + (s * ch + c) * rowCap * 32 (rowCap = (width + 31) & ~15).
+ * scratch: 16 rows x ch planes of rowCap bytes.
+ */
+export function pairStrips(src: usize, srcStride: i32, width: i32, ch: i32, rows: i32, dst: usize, scratch: usize): void {
+  const rowCap = <usize>((width + 31) & ~15);
+  const stripBytes = rowCap * 32;
+  let at = dst;
+  for (let y0 = 0; y0 < rows; y0 += 16) {
+    stripPlanes(src, srcStride, width, ch, rows, y0, scratch, rowCap);
+    for (let c = 0; c < ch; c++) {
+      pairColumns(scratch + rowCap * 16 * <usize>c, rowCap, width, at);
+      at += stripBytes;
+    }
+  }
+}
+
+/** hpassT on strips prepared by pairStrips: strips first..first+count-1, outputs from the first. */
+export function hpassStrips(
+  strips: usize,
+  width: i32,
+  ch: i32,
+  first: i32,
+  count: i32,
+  dst: usize,
+  dstStride: i32,
+  dstPlane: i32,
+  outW: i32,
+  bounds: usize,
+  coef: usize,
+  coefStride: i32,
+  shift: i32,
+  bounds2: usize,
+): void {
+  const stripBytes = <usize>((width + 31) & ~15) * 32;
+  for (let s = 0; s < count; s++) {
+    for (let c = 0; c < ch; c++) {
+      const pairs = strips + <usize>((first + s) * ch + c) * stripBytes;
+      hstrip(pairs, dst + <usize>(c * dstPlane + s * 16 * dstStride), dstStride, outW, bounds, coef, coefStride, shift, bounds2);
+    }
+  }
 }

@@ -29,6 +29,12 @@ interface Kernels {
     dst: number, dstStride: number, dstPlane: number, outW: number,
     bounds: number, coef: number, coefStride: number, shift: number, bounds2: number, scratch: number,
   ): void;
+  pairStrips(src: number, srcStride: number, width: number, ch: number, rows: number, dst: number, scratch: number): void;
+  hpassStrips(
+    strips: number, width: number, ch: number, first: number, count: number,
+    dst: number, dstStride: number, dstPlane: number, outW: number,
+    bounds: number, coef: number, coefStride: number, shift: number, bounds2: number,
+  ): void;
   interleave(src: number, planeStride: number, rowStride: number, w: number, h: number, ch: number, dst: number): void;
   heapBase(): number;
 }
@@ -115,12 +121,12 @@ function hTable(c: AxisCoeffs): HTable {
   return t;
 }
 
-const vCache = new Map<AxisCoeffs, Int32Array[]>();
+const vCache = new Map<AxisCoeffs, Map<number, Int32Array>>();
 
 /** Vertical bounds (first row, tap count) per output row, rows counted from `shift`. */
 function vTable(c: AxisCoeffs, shift: number): Int32Array {
-  const cached = vCache.get(c) ?? [];
-  const hit = cached[shift === 0 ? 0 : 1];
+  let byShift = vCache.get(c);
+  const hit = byShift?.get(shift);
   if (hit) return hit;
   const outH = c.first.length;
   const b = new Int32Array(outH * 2);
@@ -128,10 +134,12 @@ function vTable(c: AxisCoeffs, shift: number): Int32Array {
     b[y * 2] = c.first[y]! - shift;
     b[y * 2 + 1] = c.count[y]!;
   }
-  // Two variants per table: rows counted from 0 (no horizontal pass) or from the first row used.
-  cached[shift === 0 ? 0 : 1] = b;
-  if (vCache.size > 256) vCache.clear();
-  vCache.set(c, cached);
+  if (!byShift) {
+    if (vCache.size > 256) vCache.clear();
+    byShift = new Map();
+    vCache.set(c, byShift);
+  }
+  byShift.set(shift, b);
   return b;
 }
 
@@ -168,7 +176,8 @@ export type ConvFilter = Exclude<ResampleFilter, 'nearest'>;
 /**
  * Resize interleaved 8-bit pixels (ch channels, no premultiplication here) to every size in `sizes`
  * with one of Pillow's convolution filters. Each result is interleaved, w*h*ch bytes.
- * The source is copied into wasm memory once for all sizes.
+ * The source is copied into wasm memory once; when several sizes need a horizontal pass, the pair
+ * columns of the whole image are built once and shared by them.
  */
 export function resizeConvMany(
   data: Uint8Array,
@@ -184,32 +193,41 @@ export function resizeConvMany(
   arena.u8().set(data.subarray(0, width * height * ch), srcAt);
   const rowCap = (width + 31) & ~15;
   const scratchAt = arena.alloc(rowCap * 16 * (ch + 2));
-  return sizes.map(([outW, outH]) => resizeOne(k, arena, srcAt, scratchAt, width, height, ch, outW, outH, filter));
+  let stripsAt = -1;
+  if (sizes.filter(([w]) => w !== width).length >= 2) {
+    stripsAt = arena.alloc(Math.ceil(height / 16) * ch * rowCap * 32);
+    k.pairStrips(srcAt, width * ch, width, ch, height, stripsAt, scratchAt);
+  }
+  const src: Source = { at: srcAt, width, height, ch, scratchAt, stripsAt };
+  return sizes.map(([outW, outH]) => resizeOne(k, arena, src, outW, outH, filter));
 }
 
-function resizeOne(
-  k: Kernels,
-  arena: Arena,
-  srcAt: number,
-  scratchAt: number,
-  width: number,
-  height: number,
-  ch: number,
-  outW: number,
-  outH: number,
-  filter: ConvFilter,
-): Uint8Array {
+interface Source {
+  at: number;
+  width: number;
+  height: number;
+  ch: number;
+  scratchAt: number;
+  /** Shared pair strips (pairStrips), or -1 to build them per size. */
+  stripsAt: number;
+}
+
+function resizeOne(k: Kernels, arena: Arena, src: Source, outW: number, outH: number, filter: ConvFilter): Uint8Array {
+  const { width, height, ch } = src;
   const needH = outW !== width;
   const needV = outH !== height;
   const cv = axisCoeffs(height, outH, filter);
   const yFirst = needV ? cv.first[0]! : 0;
   const yLast = needV ? cv.first[outH - 1]! + cv.count[outH - 1]! : height;
-  const rows = yLast - yFirst;
+  // Shared strips start at multiples of 16 rows: the kept rows begin at rowBase.
+  const shared = src.stripsAt >= 0;
+  const rowBase = shared ? yFirst & ~15 : yFirst;
+  const rows = yLast - rowBase;
   const srcStride = width * ch;
   let vBounds = 0;
   let vCoef = 0;
   if (needV) {
-    vBounds = arena.putI32(vTable(cv, needH ? yFirst : 0));
+    vBounds = arena.putI32(vTable(cv, needH ? rowBase : 0));
     vCoef = arena.putI32(cv.k);
   }
   const result = new Uint8Array(outW * outH * ch);
@@ -217,7 +235,7 @@ function resizeOne(
     // Vertical only: every byte of a row is independent, so the interleaved rows are one wide plane.
     const stride = align16(srcStride);
     const outAt = arena.alloc(stride * outH);
-    k.vpass(srcAt, srcStride, srcStride, outAt, stride, outH, vBounds, vCoef, cv.ksize);
+    k.vpass(src.at, srcStride, srcStride, outAt, stride, outH, vBounds, vCoef, cv.ksize);
     const mem = arena.u8();
     for (let y = 0; y < outH; y++) result.set(mem.subarray(outAt + y * stride, outAt + y * stride + srcStride), y * srcStride);
     return result;
@@ -227,18 +245,25 @@ function resizeOne(
   const hCoef = arena.putI16(t.coef);
   const hRange = arena.putI32(t.lowRange);
   const outStride = align16(outW);
-  // hpassT writes whole 16-row strips: planes it writes hold a multiple of 16 rows.
+  // The horizontal pass writes whole 16-row strips: planes it writes hold a multiple of 16 rows.
   const planeOut = outStride * (needV ? outH : align16(outH));
   const outAt = arena.alloc(planeOut * ch);
+  const hpass = (dst: number, dstPlane: number): void => {
+    if (shared) {
+      k.hpassStrips(src.stripsAt, width, ch, rowBase >> 4, Math.ceil(rows / 16), dst, outStride, dstPlane, outW, hBounds, hCoef, t.coefStride, t.shift, hRange);
+    } else {
+      k.hpassT(src.at + rowBase * srcStride, srcStride, width, ch, rows, dst, outStride, dstPlane, outW, hBounds, hCoef, t.coefStride, t.shift, hRange, src.scratchAt);
+    }
+  };
   if (needV) {
     const planeTmp = outStride * align16(rows);
     const tmpAt = arena.alloc(planeTmp * ch);
-    k.hpassT(srcAt + yFirst * srcStride, srcStride, width, ch, rows, tmpAt, outStride, planeTmp, outW, hBounds, hCoef, t.coefStride, t.shift, hRange, scratchAt);
+    hpass(tmpAt, planeTmp);
     for (let c = 0; c < ch; c++) {
       k.vpass(tmpAt + c * planeTmp, outStride, outW, outAt + c * planeOut, outStride, outH, vBounds, vCoef, cv.ksize);
     }
   } else {
-    k.hpassT(srcAt, srcStride, width, ch, height, outAt, outStride, planeOut, outW, hBounds, hCoef, t.coefStride, t.shift, hRange, scratchAt);
+    hpass(outAt, planeOut);
   }
   if (ch === 1) {
     const mem = arena.u8();

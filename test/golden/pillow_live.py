@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Live reference for test/image-live.test.ts: reads manifest.json from the folder given as argv[1]
-(cases with a raw input file, mode, size, filter and optional convert/crop), applies Pillow
-(Image.frombytes -> convert -> crop -> resize) and writes each output's bytes to <id>.out."""
+(cases with a raw input file, mode, sizes, filter and optional convert/crop), applies Pillow
+(Image.frombytes -> convert -> crop -> resize to each size) and writes each output's bytes to
+<id>.<n>.out for the n-th size."""
 import json
 import os
 import sys
@@ -18,6 +19,7 @@ for c in cases:
         im = im.convert(c["convert"])
     if c.get("crop"):
         im = im.crop(tuple(c["crop"]))
-    out = im.resize((c["outWidth"], c["outHeight"]), getattr(Image.Resampling, c["filter"].upper()))
-    with open(os.path.join(d, c["id"] + ".out"), "wb") as f:
-        f.write(out.tobytes())
+    for n, (w, h) in enumerate(c["outSizes"]):
+        out = im.resize((w, h), getattr(Image.Resampling, c["filter"].upper()))
+        with open(os.path.join(d, "%s.%d.out" % (c["id"], n)), "wb") as f:
+            f.write(out.tobytes())

@@ -1,0 +1,11 @@
+import sharp from 'sharp';
+import { readdirSync, readFileSync } from 'node:fs';
+const dir = 'bench/out/image/ham10000-fake-2000/HAM10000_images_part_1/';
+const files = readdirSync(dir).slice(0, 600).map(f => dir + f);
+const bufs = files.map(f => readFileSync(f));
+const conc = Number(process.argv[2]);
+const t = performance.now(); let i = 0;
+const cpu0 = process.cpuUsage();
+await Promise.all(Array.from({length: conc}, async () => { while (i < bufs.length) { const k = i++; await sharp(bufs[k], {ignoreIcc: true}).raw().toBuffer(); } }));
+const wall = (performance.now() - t) / 1000; const cpu = process.cpuUsage(cpu0);
+console.log('conc', conc, (bufs.length / wall).toFixed(0), 'img/s', 'cpu/wall', ((cpu.user + cpu.system) / 1e6 / wall).toFixed(2), 'cpu ms/img', ((cpu.user + cpu.system) / 1e3 / bufs.length).toFixed(2));
