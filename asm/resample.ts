@@ -7,55 +7,6 @@
 
 const HALF: i32 = 1 << 21;
 
-/**
- * Vertical pass: outH output rows of `width` bytes from rows of a plane (srcStride bytes apart).
- * bounds: per output row, i32 first input row (already shifted to this plane) and i32 tap count.
- * coef: per output row, ksize x i32 coefficients. 16 columns per step; the host pads dstStride to a
- * multiple of 16 and leaves slack after src, so whole-vector loads and stores stay inside its buffers.
- */
-export function vpass(
-  src: usize,
-  srcStride: i32,
-  width: i32,
-  dst: usize,
-  dstStride: i32,
-  outH: i32,
-  bounds: usize,
-  coef: usize,
-  ksize: i32,
-): void {
-  const half = i32x4.splat(HALF);
-  for (let yy = 0; yy < outH; yy++) {
-    const first = load<i32>(bounds + (<usize>yy << 3));
-    const n = load<i32>(bounds + (<usize>yy << 3) + 4);
-    const kk = coef + <usize>(yy * ksize * 4);
-    const base = src + <usize>(first * srcStride);
-    const out = dst + <usize>(yy * dstStride);
-    for (let x = 0; x < width; x += 16) {
-      let s0 = half;
-      let s1 = half;
-      let s2 = half;
-      let s3 = half;
-      let p = base + <usize>x;
-      for (let y = 0; y < n; y++) {
-        const k = i32x4.splat(load<i32>(kk + (<usize>y << 2)));
-        const v = v128.load(p);
-        const lo = i16x8.extend_low_i8x16_u(v);
-        const hi = i16x8.extend_high_i8x16_u(v);
-        s0 = i32x4.add(s0, i32x4.mul(i32x4.extend_low_i16x8_u(lo), k));
-        s1 = i32x4.add(s1, i32x4.mul(i32x4.extend_high_i16x8_u(lo), k));
-        s2 = i32x4.add(s2, i32x4.mul(i32x4.extend_low_i16x8_u(hi), k));
-        s3 = i32x4.add(s3, i32x4.mul(i32x4.extend_high_i16x8_u(hi), k));
-        p += <usize>srcStride;
-      }
-      // clip8 per lane: arithmetic shift, then saturating narrows clamp to [0, 255].
-      const w0 = i16x8.narrow_i32x4_s(i32x4.shr_s(s0, 22), i32x4.shr_s(s1, 22));
-      const w1 = i16x8.narrow_i32x4_s(i32x4.shr_s(s2, 22), i32x4.shr_s(s3, 22));
-      v128.store(out + <usize>x, i8x16.narrow_i16x8_u(w0, w1));
-    }
-  }
-}
-
 /** Split n interleaved pixels of ch channels into ch planes, planeStride bytes apart. */
 @inline
 export function deinterleave(src: usize, n: i32, ch: i32, dst: usize, planeStride: i32): void {
@@ -375,6 +326,98 @@ export function hpassStrips(
     for (let c = 0; c < ch; c++) {
       const pairs = strips + <usize>((first + s) * ch + c) * stripBytes;
       hstrip(pairs, dst + <usize>(c * dstPlane + s * 16 * dstStride), dstStride, outW, bounds, coef, coefStride, shift, bounds2);
+    }
+  }
+}
+
+/**
+ * Vertical pass with the same tables as the horizontal one (tap pairs = row pairs from row first & ~1,
+ * hi-only dots, exact bound test): outH output rows of `width` bytes, 16 columns per step, each pair of
+ * source rows interleaved byte by byte so one dot covers 4 columns x 2 rows. Rows are counted from
+ * rowBase (even); the host keeps a spare row after src for a pair's unused second row.
+ */
+export function vpassPairs(
+  src: usize,
+  srcStride: i32,
+  rowBase: i32,
+  width: i32,
+  dst: usize,
+  dstStride: i32,
+  outH: i32,
+  bounds: usize,
+  coef: usize,
+  coefStride: i32,
+  shift: i32,
+  bounds2: usize,
+): void {
+  const half = i32x4.splat(HALF);
+  const st = <usize>srcStride;
+  for (let yy = 0; yy < outH; yy++) {
+    const bp = bounds + (<usize>yy << 3);
+    const base = src + <usize>((load<i32>(bp) * 2 - rowBase) * srcStride);
+    const np = load<i32>(bp, 4);
+    const k0 = coef + <usize>(yy * coefStride);
+    const bmin = i32x4.splat(load<i32>(bounds2 + (<usize>yy << 3)));
+    const bmax = i32x4.splat(load<i32>(bounds2 + (<usize>yy << 3), 4));
+    const out = dst + <usize>(yy * dstStride);
+    for (let x = 0; x < width; x += 16) {
+      let a0 = i32x4.splat(0);
+      let a1 = i32x4.splat(0);
+      let a2 = i32x4.splat(0);
+      let a3 = i32x4.splat(0);
+      let p = base + <usize>x;
+      let kp = k0;
+      for (let j = 0; j < np; j++) {
+        const k = v128.load32_splat(kp);
+        const va = v128.load(p);
+        const vb = v128.load(p + st);
+        const lo = i8x16.shuffle(va, vb, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+        const hi = i8x16.shuffle(va, vb, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+        a0 = i32x4.add(a0, i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_u(lo), k));
+        a1 = i32x4.add(a1, i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_u(lo), k));
+        a2 = i32x4.add(a2, i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_u(hi), k));
+        a3 = i32x4.add(a3, i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_u(hi), k));
+        p += st * 2;
+        kp += 8;
+      }
+      const t0 = i32x4.add(half, i32x4.shl(a0, shift));
+      const t1 = i32x4.add(half, i32x4.shl(a1, shift));
+      const t2 = i32x4.add(half, i32x4.shl(a2, shift));
+      const t3 = i32x4.add(half, i32x4.shl(a3, shift));
+      let q0 = i32x4.shr_s(i32x4.add(t0, bmin), 22);
+      let q1 = i32x4.shr_s(i32x4.add(t1, bmin), 22);
+      let q2 = i32x4.shr_s(i32x4.add(t2, bmin), 22);
+      let q3 = i32x4.shr_s(i32x4.add(t3, bmin), 22);
+      const e0 = i32x4.eq(q0, i32x4.shr_s(i32x4.add(t0, bmax), 22));
+      const e1 = i32x4.eq(q1, i32x4.shr_s(i32x4.add(t1, bmax), 22));
+      const e2 = i32x4.eq(q2, i32x4.shr_s(i32x4.add(t2, bmax), 22));
+      const e3 = i32x4.eq(q3, i32x4.shr_s(i32x4.add(t3, bmax), 22));
+      if (!i32x4.all_true(v128.and(v128.and(e0, e1), v128.and(e2, e3)))) {
+        let b0 = i32x4.splat(0);
+        let b1 = i32x4.splat(0);
+        let b2 = i32x4.splat(0);
+        let b3 = i32x4.splat(0);
+        p = base + <usize>x;
+        kp = k0;
+        for (let j = 0; j < np; j++) {
+          const k = v128.load32_splat(kp, 4);
+          const va = v128.load(p);
+          const vb = v128.load(p + st);
+          const lo = i8x16.shuffle(va, vb, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+          const hi = i8x16.shuffle(va, vb, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+          b0 = i32x4.add(b0, i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_u(lo), k));
+          b1 = i32x4.add(b1, i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_u(lo), k));
+          b2 = i32x4.add(b2, i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_u(hi), k));
+          b3 = i32x4.add(b3, i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_u(hi), k));
+          p += st * 2;
+          kp += 8;
+        }
+        q0 = i32x4.shr_s(i32x4.add(t0, b0), 22);
+        q1 = i32x4.shr_s(i32x4.add(t1, b1), 22);
+        q2 = i32x4.shr_s(i32x4.add(t2, b2), 22);
+        q3 = i32x4.shr_s(i32x4.add(t3, b3), 22);
+      }
+      v128.store(out + <usize>x, i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_s(q0, q1), i16x8.narrow_i32x4_s(q2, q3)));
     }
   }
 }

@@ -23,11 +23,14 @@ const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
 interface Kernels {
   memory: WasmMemory;
-  vpass(src: number, srcStride: number, width: number, dst: number, dstStride: number, outH: number, bounds: number, coef: number, ksize: number): void;
   hpassT(
     src: number, srcStride: number, width: number, ch: number, rows: number,
     dst: number, dstStride: number, dstPlane: number, outW: number,
     bounds: number, coef: number, coefStride: number, shift: number, bounds2: number, scratch: number,
+  ): void;
+  vpassPairs(
+    src: number, srcStride: number, rowBase: number, width: number, dst: number, dstStride: number, outH: number,
+    bounds: number, coef: number, coefStride: number, shift: number, bounds2: number,
   ): void;
   pairStrips(src: number, srcStride: number, width: number, ch: number, rows: number, dst: number, scratch: number): void;
   hpassStrips(
@@ -121,28 +124,6 @@ function hTable(c: AxisCoeffs): HTable {
   return t;
 }
 
-const vCache = new Map<AxisCoeffs, Map<number, Int32Array>>();
-
-/** Vertical bounds (first row, tap count) per output row, rows counted from `shift`. */
-function vTable(c: AxisCoeffs, shift: number): Int32Array {
-  let byShift = vCache.get(c);
-  const hit = byShift?.get(shift);
-  if (hit) return hit;
-  const outH = c.first.length;
-  const b = new Int32Array(outH * 2);
-  for (let y = 0; y < outH; y++) {
-    b[y * 2] = c.first[y]! - shift;
-    b[y * 2 + 1] = c.count[y]!;
-  }
-  if (!byShift) {
-    if (vCache.size > 256) vCache.clear();
-    byShift = new Map();
-    vCache.set(c, byShift);
-  }
-  byShift.set(shift, b);
-  return b;
-}
-
 /** A bump allocator over the module's memory for one call. */
 class Arena {
   private top: number;
@@ -189,7 +170,8 @@ export function resizeConvMany(
 ): Uint8Array[] {
   const k = load();
   const arena = new Arena(k);
-  const srcAt = arena.alloc(width * height * ch);
+  // One spare row after the image: the vertical pass may point a row pair's unused second row there.
+  const srcAt = arena.alloc(width * (height + 1) * ch);
   arena.u8().set(data.subarray(0, width * height * ch), srcAt);
   const rowCap = (width + 31) & ~15;
   const scratchAt = arena.alloc(rowCap * 16 * (ch + 2));
@@ -221,21 +203,25 @@ function resizeOne(k: Kernels, arena: Arena, src: Source, outW: number, outH: nu
   const yLast = needV ? cv.first[outH - 1]! + cv.count[outH - 1]! : height;
   // Shared strips start at multiples of 16 rows: the kept rows begin at rowBase.
   const shared = src.stripsAt >= 0;
-  const rowBase = shared ? yFirst & ~15 : yFirst;
+  // Even, so row pairs of the vertical tables (from row first & ~1) stay inside the kept rows.
+  const rowBase = shared ? yFirst & ~15 : yFirst & ~1;
   const rows = yLast - rowBase;
   const srcStride = width * ch;
   let vBounds = 0;
   let vCoef = 0;
+  let vRange = 0;
+  const vt = hTable(cv);
   if (needV) {
-    vBounds = arena.putI32(vTable(cv, needH ? rowBase : 0));
-    vCoef = arena.putI32(cv.k);
+    vBounds = arena.putI32(vt.bounds);
+    vCoef = arena.putI16(vt.coef);
+    vRange = arena.putI32(vt.lowRange);
   }
   const result = new Uint8Array(outW * outH * ch);
   if (!needH) {
     // Vertical only: every byte of a row is independent, so the interleaved rows are one wide plane.
     const stride = align16(srcStride);
     const outAt = arena.alloc(stride * outH);
-    k.vpass(src.at, srcStride, srcStride, outAt, stride, outH, vBounds, vCoef, cv.ksize);
+    k.vpassPairs(src.at, srcStride, 0, srcStride, outAt, stride, outH, vBounds, vCoef, vt.coefStride, vt.shift, vRange);
     const mem = arena.u8();
     for (let y = 0; y < outH; y++) result.set(mem.subarray(outAt + y * stride, outAt + y * stride + srcStride), y * srcStride);
     return result;
@@ -256,11 +242,12 @@ function resizeOne(k: Kernels, arena: Arena, src: Source, outW: number, outH: nu
     }
   };
   if (needV) {
-    const planeTmp = outStride * align16(rows);
+    // One spare row for the vertical pass's unused second row of a pair.
+    const planeTmp = outStride * (align16(rows) + 1);
     const tmpAt = arena.alloc(planeTmp * ch);
     hpass(tmpAt, planeTmp);
     for (let c = 0; c < ch; c++) {
-      k.vpass(tmpAt + c * planeTmp, outStride, outW, outAt + c * planeOut, outStride, outH, vBounds, vCoef, cv.ksize);
+      k.vpassPairs(tmpAt + c * planeTmp, outStride, rowBase, outW, outAt + c * planeOut, outStride, outH, vBounds, vCoef, vt.coefStride, vt.shift, vRange);
     }
   } else {
     hpass(outAt, planeOut);
