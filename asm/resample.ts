@@ -1,15 +1,16 @@
-// Pillow's 8-bit convolution passes (libImaging/Resample.c) on planar uint8 data, with wasm SIMD.
+// Pillow's 8-bit convolution passes (libImaging/Resample.c) with wasm SIMD, compiled by AssemblyScript.
 // Integer math is exactly Pillow's: each output is clip8(2^21 + sum(pixel * coeff)) with int32
-// coefficients of 22 fractional bits. Integer addition is associative (mod 2^32), so summing the taps
-// in SIMD lanes, or as (sum pixel*hi) << 15 + sum pixel*lo with coeff = hi * 2^15 + lo, gives the same
-// int32 as Pillow's sequential loop.
+// coefficients of 22 fractional bits, horizontal pass first, its output clipped to uint8, then the
+// vertical pass. Integer addition is associative (mod 2^32), so summing the taps in SIMD lanes, or as
+// (sum pixel * hi) << shift + sum pixel * lo with coeff = hi * 2^shift + lo, gives the same int32 as
+// Pillow's sequential loop; see "Transposed horizontal pass" below for how the low parts are handled.
 // The host (src/image/wasm.ts) owns the memory layout: it passes byte offsets into this module's memory.
 
 const HALF: i32 = 1 << 21;
 
 /** Split n interleaved pixels of ch channels into ch planes, planeStride bytes apart. */
 @inline
-export function deinterleave(src: usize, n: i32, ch: i32, dst: usize, planeStride: i32): void {
+function deinterleave(src: usize, n: i32, ch: i32, dst: usize, planeStride: i32): void {
   const d0 = dst;
   const d1 = dst + <usize>planeStride;
   const d2 = d1 + <usize>planeStride;
@@ -270,11 +271,6 @@ export function hpassT(
   }
 }
 
-/** One interleaved row to ch plane rows (planeStride bytes apart). */
-@inline
-function deinterleaveRows(src: usize, n: i32, ch: i32, dst: usize, planeStride: usize): void {
-  deinterleave(src, n, ch, dst, <i32>planeStride);
-}
 
 /** Rows y0..y0+15 split into ch planes of 16 rows (rowCap bytes apart); rows past the end repeat the
  * last row (their outputs land in the destination's padding rows). */
@@ -282,7 +278,7 @@ function stripPlanes(src: usize, srcStride: i32, width: i32, ch: i32, rows: i32,
   for (let r = 0; r < 16; r++) {
     const y = y0 + r < rows ? y0 + r : rows - 1;
     if (ch == 1) memory.copy(planes + rowCap * <usize>r, src + <usize>(y * srcStride), <usize>width);
-    else deinterleaveRows(src + <usize>(y * srcStride), width, ch, planes + rowCap * <usize>r, rowCap * 16);
+    else deinterleave(src + <usize>(y * srcStride), width, ch, planes + rowCap * <usize>r, <i32>(rowCap * 16));
   }
 }
 
