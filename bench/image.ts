@@ -5,15 +5,17 @@
 //    (DermaMNIST, 28 px; then 28/64/128/224 from one decode) against Pillow's one-process reference
 //    (bench/pillow_pipeline.py: Image.open -> convert -> resize -> np.stack -> np.savez).
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { ham10000 } from '../converters/ham10000/index.js';
+import { decodeFile } from '../src/image/decode.js';
 import type { RasterImage } from '../src/image/raster.js';
 import { resize } from '../src/image/resample.js';
 import type { ResampleFilter } from '../src/pipeline/contract.js';
 import { convert } from '../src/pipeline/convert.js';
+import { orderedMap } from '../src/pipeline/ordered.js';
 import { PACKAGE_ROOT } from '../src/version.js';
 import type { Bench } from './run.js';
 
@@ -83,24 +85,47 @@ async function pipelineVsPillow(workDir: string): Promise<void> {
     process.stdout.write(`writing a ${FAKE_COUNT}-image fake HAM10000 download to ${input} ...\n`);
     await ham10000.writeFakeDownload(input, { count: FAKE_COUNT, seed: 1 });
   }
-  process.stdout.write(`\nexact pipeline vs Pillow one-process reference (DermaMNIST from ${FAKE_COUNT} JPEGs, ${availableParallelism()} cores)\n`);
+  const cores = availableParallelism();
+  process.stdout.write(`\nexact pipeline vs Pillow one-process reference (DermaMNIST from ${FAKE_COUNT} JPEGs, ${cores} cores)\n`);
+  process.stdout.write('(cpu = CPU ms per image summed over all threads of the process)\n');
+  const line = (label: string, n: number, sec: number, cpuSec: number): string =>
+    `${label}: ${fmt(n / sec)} images/s (${n} in ${sec.toFixed(2)} s, cpu ${((cpuSec * 1000) / n).toFixed(2)} ms)`;
+  // Decoding alone: sharp (4 in flight, as the engine) against Pillow's Image.open -> convert('RGB').
+  const jpegs = ['HAM10000_images_part_1', 'HAM10000_images_part_2'].flatMap((d) =>
+    readdirSync(join(input, d)).filter((f) => f.endsWith('.jpg')).map((f) => join(input, d, f)),
+  );
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  for await (const img of orderedMap(jpegs, 4, decodeFile)) void img;
+  const c = process.cpuUsage(c0);
+  const py = pillowRun(input, join(workDir, 'pillow-out'), 'decode');
+  process.stdout.write(
+    `decode only (JPEG)   ${line('sharp  ', jpegs.length, (performance.now() - t0) / 1000, (c.user + c.system) / 1e6)}   ` +
+      `${line('Pillow', py.images, py.seconds, py.cpuSeconds)}\n`,
+  );
   for (const sizes of [[28], [28, 64, 128, 224]]) {
     const out = join(workDir, `out-${sizes.join('-')}`);
     await rm(out, { recursive: true, force: true });
+    const c0 = process.cpuUsage();
     const r = await convert({ source: 'ham10000', input, out, sizes, formats: ['npz'], split: 'official', seed: 0 });
+    const c = process.cpuUsage(c0);
     await rm(out, { recursive: true, force: true });
-    const pyOut = join(workDir, 'pillow-out');
-    const py = JSON.parse(
-      execFileSync(PYTHON, [join(PACKAGE_ROOT, 'bench', 'pillow_pipeline.py'), input, pyOut, sizes.join(',')], { encoding: 'utf8' }),
-    ) as { images: number; seconds: number };
-    await rm(pyOut, { recursive: true, force: true });
-    const ours = r.images / r.seconds;
-    const pillow = py.images / py.seconds;
+    const py = pillowRun(input, join(workDir, 'pillow-out'), sizes.join(','));
+    await rm(join(workDir, 'pillow-out'), { recursive: true, force: true });
+    const ratio = r.images / r.seconds / (py.images / py.seconds);
     process.stdout.write(
-      `sizes ${sizes.join(',').padEnd(14)} convert: ${fmt(ours)} images/s (${r.images} in ${r.seconds.toFixed(2)} s)   ` +
-        `Pillow: ${fmt(pillow)} images/s (${py.images} in ${py.seconds.toFixed(2)} s)   ratio ${(ours / pillow).toFixed(2)}x\n`,
+      `sizes ${sizes.join(',').padEnd(14)} ${line('convert', r.images, r.seconds, (c.user + c.system) / 1e6)}   ` +
+        `${line('Pillow', py.images, py.seconds, py.cpuSeconds)}   ratio ${ratio.toFixed(2)}x\n`,
     );
   }
+}
+
+function pillowRun(input: string, out: string, sizes: string): { images: number; seconds: number; cpuSeconds: number } {
+  return JSON.parse(execFileSync(PYTHON, [join(PACKAGE_ROOT, 'bench', 'pillow_pipeline.py'), input, out, sizes], { encoding: 'utf8' })) as {
+    images: number;
+    seconds: number;
+    cpuSeconds: number;
+  };
 }
 
 export const imageBench: Bench = {
