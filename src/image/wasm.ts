@@ -68,8 +68,8 @@ const align16 = (n: number): number => (n + 15) & ~15;
 const SLACK = 16;
 
 /**
- * Tables of the transposed horizontal pass (asm hpassT): per output the first tap pair and the pair
- * count; per tap pair i16 hi0, hi1, lo0, lo1 with k = hi * 2^shift + lo, hi = round(k / 2^shift) in
+ * Tables of both passes (asm hpassT / hpassStrips over columns, vpassPairs over rows): per output the
+ * first tap pair and the pair count; per tap pair i16 hi0, hi1, lo0, lo1 with k = hi * 2^shift + lo, hi = round(k / 2^shift) in
  * i16, lo in [-2^(shift-1), 2^(shift-1)); pairs start at column first & ~1 (a zero tap in front when
  * first is odd); per output the range [bmin, bmax] of sum(pixel * lo) for pixels in 0..255.
  */
@@ -207,21 +207,20 @@ function resizeOne(k: Kernels, arena: Arena, src: Source, outW: number, outH: nu
   const rowBase = shared ? yFirst & ~15 : yFirst & ~1;
   const rows = yLast - rowBase;
   const srcStride = width * ch;
-  let vBounds = 0;
-  let vCoef = 0;
-  let vRange = 0;
-  const vt = hTable(cv);
-  if (needV) {
-    vBounds = arena.putI32(vt.bounds);
-    vCoef = arena.putI16(vt.coef);
-    vRange = arena.putI32(vt.lowRange);
-  }
+  const vt = needV ? hTable(cv) : null;
+  const vBounds = vt ? arena.putI32(vt.bounds) : 0;
+  const vCoef = vt ? arena.putI16(vt.coef) : 0;
+  const vRange = vt ? arena.putI32(vt.lowRange) : 0;
   const result = new Uint8Array(outW * outH * ch);
+  if (!needH && !needV) {
+    result.set(arena.u8().subarray(src.at, src.at + result.length));
+    return result;
+  }
   if (!needH) {
     // Vertical only: every byte of a row is independent, so the interleaved rows are one wide plane.
     const stride = align16(srcStride);
     const outAt = arena.alloc(stride * outH);
-    k.vpassPairs(src.at, srcStride, 0, srcStride, outAt, stride, outH, vBounds, vCoef, vt.coefStride, vt.shift, vRange);
+    k.vpassPairs(src.at, srcStride, 0, srcStride, outAt, stride, outH, vBounds, vCoef, vt!.coefStride, vt!.shift, vRange);
     const mem = arena.u8();
     for (let y = 0; y < outH; y++) result.set(mem.subarray(outAt + y * stride, outAt + y * stride + srcStride), y * srcStride);
     return result;
@@ -247,7 +246,7 @@ function resizeOne(k: Kernels, arena: Arena, src: Source, outW: number, outH: nu
     const tmpAt = arena.alloc(planeTmp * ch);
     hpass(tmpAt, planeTmp);
     for (let c = 0; c < ch; c++) {
-      k.vpassPairs(tmpAt + c * planeTmp, outStride, rowBase, outW, outAt + c * planeOut, outStride, outH, vBounds, vCoef, vt.coefStride, vt.shift, vRange);
+      k.vpassPairs(tmpAt + c * planeTmp, outStride, rowBase, outW, outAt + c * planeOut, outStride, outH, vBounds, vCoef, vt!.coefStride, vt!.shift, vRange);
     }
   } else {
     hpass(outAt, planeOut);
