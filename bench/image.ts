@@ -5,16 +5,18 @@
 //    (DermaMNIST, 28 px; then 28/64/128/224 from one decode) against Pillow's one-process reference
 //    (bench/pillow_pipeline.py: Image.open -> convert -> resize -> np.stack -> np.savez).
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { ham10000 } from '../converters/ham10000/index.js';
+import { npzFormat } from '../src/formats/npz.js';
 import { decodeFile } from '../src/image/decode.js';
 import type { RasterImage } from '../src/image/raster.js';
 import { resize } from '../src/image/resample.js';
 import type { ResampleFilter } from '../src/pipeline/contract.js';
-import { convert } from '../src/pipeline/convert.js';
+import { baseNameFor } from '../src/formats/sink.js';
+import { convert, type DatasetBuild } from '../src/pipeline/convert.js';
 import { orderedMap } from '../src/pipeline/ordered.js';
 import { PACKAGE_ROOT } from '../src/version.js';
 import type { Bench } from './run.js';
@@ -109,19 +111,40 @@ async function pipelineVsPillow(workDir: string): Promise<void> {
     const c0 = process.cpuUsage();
     const r = await convert({ source: 'ham10000', input, out, sizes, formats: ['npz'], split: 'official', seed: 0 });
     const c = process.cpuUsage(c0);
+    const pyOut = join(workDir, 'pillow-out');
+    const exact = sizes.length === 1;
+    const py = pillowRun(input, pyOut, sizes.join(','), exact);
+    const check = exact ? await checkSameAsPillow(r.datasets[0]!, out, join(pyOut, `pillow_${sizes[0]}.u8`), sizes[0]!) : '';
     await rm(out, { recursive: true, force: true });
-    const py = pillowRun(input, join(workDir, 'pillow-out'), sizes.join(','));
-    await rm(join(workDir, 'pillow-out'), { recursive: true, force: true });
+    await rm(pyOut, { recursive: true, force: true });
     const ratio = r.images / r.seconds / (py.images / py.seconds);
     process.stdout.write(
       `sizes ${sizes.join(',').padEnd(14)} ${line('convert', r.images, r.seconds, (c.user + c.system) / 1e6)}   ` +
-        `${line('Pillow', py.images, py.seconds, py.cpuSeconds)}   ratio ${ratio.toFixed(2)}x\n`,
+        `${line('Pillow', py.images, py.seconds, py.cpuSeconds)}   ratio ${ratio.toFixed(2)}x\n${check}`,
     );
   }
 }
 
-function pillowRun(input: string, out: string, sizes: string): { images: number; seconds: number; cpuSeconds: number } {
-  return JSON.parse(execFileSync(PYTHON, [join(PACKAGE_ROOT, 'bench', 'pillow_pipeline.py'), input, out, sizes], { encoding: 'utf8' })) as {
+/** Every image the engine wrote equals Pillow's for the same file (Pillow's stack is in sorted path order). */
+async function checkSameAsPillow(build: DatasetBuild, outDir: string, pillowRaw: string, size: number): Promise<string> {
+  const pillow = readFileSync(pillowRaw);
+  const bytes = size * size * 3;
+  const order = Object.values(build.splits).flat().map((s) => s.files[0]!).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const position = new Map(order.map((f, i) => [f, i]));
+  let same = 0;
+  let total = 0;
+  for await (const rec of npzFormat.readRecords(outDir, baseNameFor(build.flag, size))) {
+    const at = position.get(build.splits[rec.split][rec.index]!.files[0]!)! * bytes;
+    total++;
+    if (Buffer.from(rec.pixels).equals(pillow.subarray(at, at + bytes))) same++;
+  }
+  if (same !== total || total !== order.length) throw new Error(`the pipeline differs from Pillow on ${total - same} images`);
+  return `                     check: ${same} of ${total} images of the engine's NPZ byte-identical to Pillow's\n`;
+}
+
+function pillowRun(input: string, out: string, sizes: string, raw = false): { images: number; seconds: number; cpuSeconds: number } {
+  const args = [join(PACKAGE_ROOT, 'bench', 'pillow_pipeline.py'), input, out, sizes, ...(raw ? ['raw'] : [])];
+  return JSON.parse(execFileSync(PYTHON, args, { encoding: 'utf8' })) as {
     images: number;
     seconds: number;
     cpuSeconds: number;
