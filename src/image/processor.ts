@@ -22,14 +22,16 @@ export interface ProcessorOptions {
   /**
    * Worker threads for the recipe; 0 runs it on the main thread. Default: 0 for workers <= 2 (on this
    * project's 2-core machine the main thread was fastest: sharp's decoding already fills both cores
-   * and handing rasters to threads costs a copy), else workers - 1.
+   * and handing rasters to threads costs a copy), else min(workers - 1, 4): decoding runs on libuv's
+   * 4 threads, and resizing costs less than decoding, so more threads would idle (a heuristic, not
+   * measured on a machine with more than 2 cores).
    */
   resampleThreads?: number;
 }
 
 export async function createImageProcessor(o: ProcessorOptions): Promise<ImageProcessor> {
   const { converter, spec, sizes } = o;
-  const threads = Math.max(0, Math.floor(o.resampleThreads ?? (o.workers > 2 ? o.workers - 1 : 0)));
+  const threads = Math.max(0, Math.floor(o.resampleThreads ?? (o.workers > 2 ? Math.min(o.workers - 1, 4) : 0)));
   const pool = threads > 0 ? new ResamplePool(threads) : null;
   const decode = (sample: Sample) => (converter.decode ? converter.decode(sample, spec) : decodeFile(sample.files[0]!));
   return {
