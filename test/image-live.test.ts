@@ -47,6 +47,18 @@ describe(`resize, convert and crop equal live Pillow (seed ${SEED})`, () => {
     try {
       const cases: LiveCase[] = [];
       const ours: Uint8Array[][] = [];
+      // Fixed cases first: one image to sizes that keep its width or height, mixed with others, so the
+      // shared pair strips meet horizontal-only, vertical-only and both-pass sizes together.
+      for (const [mode, ch] of MODES) {
+        const width = 131;
+        const height = 97;
+        const data = new Uint8Array(width * height * ch).map(() => int(0, 255));
+        const outSizes: [number, number][] = [[width, 40], [50, height], [28, 28], [260, 98], [width, height]];
+        const c: LiveCase = { id: `fixed-${mode}`, mode, width, height, filter: 'bicubic', outSizes };
+        writeFileSync(join(dir, `${c.id}.in`), data);
+        cases.push(c);
+        ours.push(resizeMany({ data, width, height, channels: ch }, outSizes, c.filter).map((r) => r.data));
+      }
       for (let i = 0; i < 120; i++) {
         const [mode, ch] = MODES[int(0, 3)]!;
         const width = int(1, 400);
