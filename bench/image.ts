@@ -100,9 +100,10 @@ async function pipelineVsPillow(workDir: string): Promise<void> {
   const t0 = performance.now();
   for await (const img of orderedMap(jpegs, 4, decodeFile)) void img;
   const c = process.cpuUsage(c0);
+  const seconds = (performance.now() - t0) / 1000;
   const py = pillowRun(input, join(workDir, 'pillow-out'), 'decode');
   process.stdout.write(
-    `decode only (JPEG)   ${line('sharp  ', jpegs.length, (performance.now() - t0) / 1000, (c.user + c.system) / 1e6)}   ` +
+    `decode only (JPEG)   ${line('sharp  ', jpegs.length, seconds, (c.user + c.system) / 1e6)}   ` +
       `${line('Pillow', py.images, py.seconds, py.cpuSeconds)}\n`,
   );
   for (const sizes of [[28], [28, 64, 128, 224]]) {
