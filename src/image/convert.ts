@@ -8,7 +8,7 @@ function toL(src: RasterImage): RasterImage {
   const out = new Uint8Array(n);
   const s = src.data;
   const ch = src.channels;
-  if (ch === 1) return { ...src, data: s.slice() };
+  if (ch === 1) return src;
   if (ch === 2) {
     // LA -> L drops alpha.
     for (let i = 0; i < n; i++) out[i] = s[i * 2]!;
@@ -25,7 +25,7 @@ function toRGB(src: RasterImage): RasterImage {
   const n = src.width * src.height;
   const ch = src.channels;
   const s = src.data;
-  if (ch === 3) return { ...src, data: s.slice() };
+  if (ch === 3) return src;
   const out = new Uint8Array(n * 3);
   for (let i = 0, j = 0; i < n; i++, j += ch) {
     if (ch >= 3) {
@@ -44,7 +44,10 @@ function toRGB(src: RasterImage): RasterImage {
   return { data: out, width: src.width, height: src.height, channels: 3 };
 }
 
-/** img.convert(mode) for mode L or RGB. */
+/**
+ * img.convert(mode) for mode L or RGB. An image already in `mode` is returned as is, not copied
+ * (rasters are never modified in place by the pixel path).
+ */
 export function convertMode(src: RasterImage, mode: ColorMode): RasterImage {
   return mode === 'L' ? toL(src) : toRGB(src);
 }

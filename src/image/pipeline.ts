@@ -4,10 +4,14 @@ import type { PixelRecipe } from '../pipeline/contract.js';
 import { convertMode } from './convert.js';
 import { applyCrop } from './crop.js';
 import type { RasterImage } from './raster.js';
-import { resize } from './resample.js';
+import { resizeMany } from './resample.js';
 
 export function applyRecipe(decoded: RasterImage, recipe: PixelRecipe, sizes: readonly number[]): Uint8Array[] {
   const converted = convertMode(decoded, recipe.mode);
   const cropped = applyCrop(converted, recipe.crop);
-  return sizes.map((s) => resize(cropped, s, s, recipe.filter).data);
+  return resizeMany(
+    cropped,
+    sizes.map((s) => [s, s] as const),
+    recipe.filter,
+  ).map((r) => r.data);
 }
