@@ -77,37 +77,42 @@ export class ZipWriter {
   }
 
   /**
-   * Start a member whose raw bytes (already compressed when method = 8) total `compressedSize`, with
-   * `size` uncompressed bytes; for stored members both are equal. `crcOf` is fed the uncompressed data.
+   * Write a local file header (+ name, + ZIP64 extra when `zip64`) at the current position and return
+   * its offset. CRC and sizes not known yet are written as 0 and patched by the caller.
    */
+  private async localHeader(nameBuf: Buffer, h: { method: number; crc: number; size: number; compressedSize: number; zip64: boolean }): Promise<number> {
+    const offset = this.pos;
+    const extra = h.zip64 ? Buffer.alloc(20) : Buffer.alloc(0);
+    if (h.zip64) {
+      extra.writeUInt16LE(0x0001, 0);
+      extra.writeUInt16LE(16, 2);
+      extra.writeBigUInt64LE(BigInt(h.size), 4);
+      extra.writeBigUInt64LE(BigInt(h.compressedSize), 12);
+    }
+    const b = Buffer.alloc(30);
+    b.writeUInt32LE(0x04034b50, 0);
+    b.writeUInt16LE(h.zip64 ? 45 : 20, 4);
+    b.writeUInt16LE(0x0800, 6); // UTF-8 names
+    b.writeUInt16LE(h.method, 8);
+    b.writeUInt16LE(DOS_TIME, 10);
+    b.writeUInt16LE(DOS_DATE, 12);
+    b.writeUInt32LE(h.crc >>> 0, 14);
+    b.writeUInt32LE(h.zip64 ? U32 : h.compressedSize, 18);
+    b.writeUInt32LE(h.zip64 ? U32 : h.size, 22);
+    b.writeUInt16LE(nameBuf.length, 26);
+    b.writeUInt16LE(extra.length, 28);
+    await this.append(b);
+    await this.append(nameBuf);
+    await this.append(extra);
+    return offset;
+  }
+
+  /** Start a stored member of exactly `size` bytes; its CRC is patched in place at end(). */
   async beginStored(name: string, size: number): Promise<ZipMemberWriter> {
     if (this.open) throw new Error('zip: previous member not ended');
     this.open = true;
     const nameBuf = Buffer.from(name, 'utf8');
-    const zip64 = this.needs64(size);
-    const offset = this.pos;
-    const extra = zip64 ? Buffer.alloc(20) : Buffer.alloc(0);
-    if (zip64) {
-      extra.writeUInt16LE(0x0001, 0);
-      extra.writeUInt16LE(16, 2);
-      extra.writeBigUInt64LE(BigInt(size), 4);
-      extra.writeBigUInt64LE(BigInt(size), 12);
-    }
-    const h = Buffer.alloc(30);
-    h.writeUInt32LE(0x04034b50, 0);
-    h.writeUInt16LE(zip64 ? 45 : 20, 4);
-    h.writeUInt16LE(0x0800, 6); // UTF-8 names
-    h.writeUInt16LE(0, 8); // stored
-    h.writeUInt16LE(DOS_TIME, 10);
-    h.writeUInt16LE(DOS_DATE, 12);
-    h.writeUInt32LE(0, 14); // CRC patched at end()
-    h.writeUInt32LE(zip64 ? U32 : size, 18);
-    h.writeUInt32LE(zip64 ? U32 : size, 22);
-    h.writeUInt16LE(nameBuf.length, 26);
-    h.writeUInt16LE(extra.length, 28);
-    await this.append(h);
-    await this.append(nameBuf);
-    await this.append(extra);
+    const offset = await this.localHeader(nameBuf, { method: 0, crc: 0, size, compressedSize: size, zip64: this.needs64(size) });
     let crc = 0;
     let written = 0;
     return {
@@ -140,29 +145,8 @@ export class ZipWriter {
     this.open = true;
     const nameBuf = Buffer.from(name, 'utf8');
     const zip64 = this.needs64(size + Math.ceil(size / 1024) + 1024);
-    const offset = this.pos;
-    const extra = zip64 ? Buffer.alloc(20) : Buffer.alloc(0);
-    if (zip64) {
-      extra.writeUInt16LE(0x0001, 0);
-      extra.writeUInt16LE(16, 2);
-      extra.writeBigUInt64LE(BigInt(size), 4);
-      extra.writeBigUInt64LE(0n, 12); // compressed size patched at end()
-    }
-    const h = Buffer.alloc(30);
-    h.writeUInt32LE(0x04034b50, 0);
-    h.writeUInt16LE(zip64 ? 45 : 20, 4);
-    h.writeUInt16LE(0x0800, 6);
-    h.writeUInt16LE(8, 8); // deflated
-    h.writeUInt16LE(DOS_TIME, 10);
-    h.writeUInt16LE(DOS_DATE, 12);
-    h.writeUInt32LE(0, 14); // CRC patched at end()
-    h.writeUInt32LE(zip64 ? U32 : 0, 18); // compressed size patched at end()
-    h.writeUInt32LE(zip64 ? U32 : size, 22);
-    h.writeUInt16LE(nameBuf.length, 26);
-    h.writeUInt16LE(extra.length, 28);
-    await this.append(h);
-    await this.append(nameBuf);
-    await this.append(extra);
+    // CRC and compressed size are patched at end().
+    const offset = await this.localHeader(nameBuf, { method: 8, crc: 0, size, compressedSize: 0, zip64 });
     const dataStart = this.pos;
     const z = createDeflateRaw({ level });
     const out: Buffer[] = [];
@@ -222,29 +206,7 @@ export class ZipWriter {
     if (this.open) throw new Error('zip: previous member not ended');
     const nameBuf = Buffer.from(name, 'utf8');
     const zip64 = this.needs64(size) || this.needs64(deflated.length);
-    const offset = this.pos;
-    const extra = zip64 ? Buffer.alloc(20) : Buffer.alloc(0);
-    if (zip64) {
-      extra.writeUInt16LE(0x0001, 0);
-      extra.writeUInt16LE(16, 2);
-      extra.writeBigUInt64LE(BigInt(size), 4);
-      extra.writeBigUInt64LE(BigInt(deflated.length), 12);
-    }
-    const h = Buffer.alloc(30);
-    h.writeUInt32LE(0x04034b50, 0);
-    h.writeUInt16LE(zip64 ? 45 : 20, 4);
-    h.writeUInt16LE(0x0800, 6);
-    h.writeUInt16LE(8, 8);
-    h.writeUInt16LE(DOS_TIME, 10);
-    h.writeUInt16LE(DOS_DATE, 12);
-    h.writeUInt32LE(crc >>> 0, 14);
-    h.writeUInt32LE(zip64 ? U32 : deflated.length, 18);
-    h.writeUInt32LE(zip64 ? U32 : size, 22);
-    h.writeUInt16LE(nameBuf.length, 26);
-    h.writeUInt16LE(extra.length, 28);
-    await this.append(h);
-    await this.append(nameBuf);
-    await this.append(extra);
+    const offset = await this.localHeader(nameBuf, { method: 8, crc, size, compressedSize: deflated.length, zip64 });
     await this.append(deflated);
     this.entries.push({ name: nameBuf, crc: crc >>> 0, compressedSize: deflated.length, size, offset, method: 8 });
   }

@@ -1,8 +1,9 @@
 // Output folder transactions (design §8.3): everything is written into a temporary folder inside the
 // output folder and renamed into place only when complete. On error or SIGINT the temporary folder is
 // removed, and an output folder this run created is removed again if it is left empty.
-import { readdirSync, rmSync, rmdirSync } from 'node:fs';
-import { mkdir, mkdtemp, rename, rm, stat } from 'node:fs/promises';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, rmdirSync, statSync } from 'node:fs';
+import { rename, rm, stat } from 'node:fs/promises';
+import { UsageError } from './errors.js';
 import { join } from 'node:path';
 
 const TMP_PREFIX = '.medmnist-build-tmp-';
@@ -30,18 +31,17 @@ export class OutputTransaction {
   ) {}
 
   static async begin(outDir: string): Promise<OutputTransaction> {
+    // Synchronous from the signal hook to the registration: a SIGINT is handled on the event loop, so
+    // it can never see a temporary folder (or a created output folder) that is not registered yet.
+    hookSignals();
     let created = false;
-    try {
-      const st = await stat(outDir);
-      if (!st.isDirectory()) throw new Error(`--out ${outDir} exists and is not a folder`);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-      await mkdir(outDir, { recursive: true });
+    const st = statSync(outDir, { throwIfNoEntry: false });
+    if (st && !st.isDirectory()) throw new UsageError(`--out ${outDir} exists and is not a folder`);
+    if (!st) {
+      mkdirSync(outDir, { recursive: true });
       created = true;
     }
-    const tmp = await mkdtemp(join(outDir, TMP_PREFIX));
-    const t = new OutputTransaction(outDir, tmp, created);
-    hookSignals();
+    const t = new OutputTransaction(outDir, mkdtempSync(join(outDir, TMP_PREFIX)), created);
     live.add(t);
     return t;
   }
