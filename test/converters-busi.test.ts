@@ -1,36 +1,21 @@
 // BUSI -> BreastMNIST through the real CLI on a fake download (RGB-stored PNGs with masks beside
 // them): Pillow-exact gray pixels at 28 and 64, binary labels with the BUSI class kept, masks never
 // read as images, and bad input (a mask where an image should be, unreadable PNG, unexpected folder).
-import { cp, mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { busi } from '../converters/busi/index.js';
-import { cli, compareWithPillow } from './converters-live.js';
+import { compareWithPillow, fakeDownloadFixture } from './converters-live.js';
+import { cli } from './support/run-cli.js';
 
-let dir = '';
-let fake = '';
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'busi-'));
-  fake = join(dir, 'download');
-  await busi.writeFakeDownload(fake, { count: 36, seed: 11 });
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
-async function variant(name: string): Promise<string> {
-  const d = join(dir, name);
-  await cp(fake, d, { recursive: true });
-  return d;
-}
+const fx = fakeDownloadFixture(busi, { count: 36, seed: 11 });
 
 describe('busi converter', () => {
   it('converts Pillow-exactly at 28 and 64 with malignant = 0, normal and benign = 1', async () => {
-    const out = join(dir, 'out');
-    const r = cli('convert', '--source', 'busi', '--input', fake, '--out', out, '--size', '28,64');
+    const out = join(fx.dir, 'out');
+    const r = cli(['convert', '--source', 'busi', '--input', fx.fake, '--out', out, '--size', '28,64']);
     expect(r.code, r.stderr).toBe(0);
-    const res = await compareWithPillow('busi', fake, out, [28, 64]);
+    const res = await compareWithPillow('busi', fx.fake, out, [28, 64]);
     expect(res.mismatches).toEqual([]);
     expect(res.rows.length).toBe(36);
     expect(res.checked).toBe(72);
@@ -45,15 +30,15 @@ describe('busi converter', () => {
   });
 
   it('accepts Dataset_BUSI_with_GT itself as --input', async () => {
-    const s = await busi.scan(join(fake, 'Dataset_BUSI_with_GT'));
+    const s = await busi.scan(join(fx.fake, 'Dataset_BUSI_with_GT'));
     expect(s.samples['breastmnist']!.length).toBe(36);
   });
 
   it('fails on a mask where an image should be, naming the mask, with exit 1 and no output', async () => {
-    const d = await variant('orphan');
+    const d = await fx.variant('orphan');
     await rm(join(d, 'Dataset_BUSI_with_GT', 'malignant', 'malignant (1).png'));
-    const out = join(dir, 'out-orphan');
-    const r = cli('convert', '--source', 'busi', '--input', d, '--out', out);
+    const out = join(fx.dir, 'out-orphan');
+    const r = cli(['convert', '--source', 'busi', '--input', d, '--out', out]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(join(d, 'Dataset_BUSI_with_GT', 'malignant', 'malignant (1)_mask.png'));
     expect(r.stderr).toMatch(/a mask where an image should be/);
@@ -61,23 +46,23 @@ describe('busi converter', () => {
   });
 
   it('fails on an unreadable PNG and on an unexpected class folder', async () => {
-    const d = await variant('bad');
+    const d = await fx.variant('bad');
     const bad = join(d, 'Dataset_BUSI_with_GT', 'normal', 'normal (1).png');
     await writeFile(bad, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0]));
-    const out = join(dir, 'out-bad');
-    let r = cli('convert', '--source', 'busi', '--input', d, '--out', out);
+    const out = join(fx.dir, 'out-bad');
+    let r = cli(['convert', '--source', 'busi', '--input', d, '--out', out]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(bad);
     expect(await stat(out).catch(() => null)).toBeNull();
 
     await mkdir(join(d, 'Dataset_BUSI_with_GT', 'suspicious'));
-    r = cli('convert', '--source', 'busi', '--input', d, '--out', out);
+    r = cli(['convert', '--source', 'busi', '--input', d, '--out', out]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(join(d, 'Dataset_BUSI_with_GT', 'suspicious'));
   });
 
   it('refuses --split grouped (BUSI has no patient ids) with a usage error', () => {
-    const r = cli('convert', '--source', 'busi', '--input', fake, '--out', join(dir, 'out-grouped'), '--split', 'grouped');
+    const r = cli(['convert', '--source', 'busi', '--input', fx.fake, '--out', join(fx.dir, 'out-grouped'), '--split', 'grouped']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/breastmnist has none/);
   });

@@ -1,38 +1,23 @@
 // Kather -> PathMNIST through the real CLI on a fake download: Pillow-exact pixels at 28 and 64, the
 // NONORM variant, and bad input that must fail naming the file and leave nothing behind.
-import { cp, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { kather } from '../converters/kather/index.js';
-import { cli, compareWithPillow } from './converters-live.js';
+import { compareWithPillow, fakeDownloadFixture } from './converters-live.js';
+import { cli } from './support/run-cli.js';
 
-let dir = '';
-let fake = '';
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'kather-'));
-  fake = join(dir, 'download');
-  await kather.writeFakeDownload(fake, { count: 30, seed: 3 });
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
-async function variant(name: string): Promise<string> {
-  const d = join(dir, name);
-  await cp(fake, d, { recursive: true });
-  return d;
-}
+const fx = fakeDownloadFixture(kather, { count: 30, seed: 3 });
 
 describe('kather converter', () => {
   it('converts the fake download Pillow-exactly at 28 and 64 with the 7K set as test', async () => {
-    const out = join(dir, 'out');
-    const r = cli('convert', '--source', 'kather', '--input', fake, '--out', out, '--size', '28,64');
+    const out = join(fx.dir, 'out');
+    const r = cli(['convert', '--source', 'kather', '--input', fx.fake, '--out', out, '--size', '28,64']);
     expect(r.code, r.stderr).toBe(0);
-    const res = await compareWithPillow('kather', fake, out, [28, 64]);
+    const res = await compareWithPillow('kather', fx.fake, out, [28, 64]);
     expect(res.mismatches).toEqual([]);
     expect(res.checked).toBe(2 * res.rows.length);
-    const scan = await kather.scan(fake);
+    const scan = await kather.scan(fx.fake);
     const nTest = scan.samples['pathmnist']!.filter((s) => s.sourceSplit === 'test').length;
     expect(res.counts['28']!.test).toBe(nTest);
     expect(res.rows.filter((r) => r.split === 'test').every((r) => r['archive'] === 'CRC-VAL-HE-7K')).toBe(true);
@@ -40,20 +25,20 @@ describe('kather converter', () => {
   });
 
   it('reads NCT-CRC-HE-100K-NONORM in place of the normalised set, and refuses both at once', async () => {
-    const d = await variant('nonorm');
+    const d = await fx.variant('nonorm');
     const both = join(d, 'NCT-CRC-HE-100K-NONORM');
     await cp(join(d, 'NCT-CRC-HE-100K'), both, { recursive: true });
     await expect(kather.scan(d)).rejects.toThrow(/both NCT-CRC-HE-100K\/ and NCT-CRC-HE-100K-NONORM\/ are present/);
     await rm(join(d, 'NCT-CRC-HE-100K'), { recursive: true });
     const s = (await kather.scan(d)).samples['pathmnist']!;
-    expect(s.filter((x) => x.meta?.['archive'] === 'NCT-CRC-HE-100K-NONORM').length).toBe((await kather.scan(fake)).samples['pathmnist']!.filter((x) => !x.sourceSplit).length);
+    expect(s.filter((x) => x.meta?.['archive'] === 'NCT-CRC-HE-100K-NONORM').length).toBe((await kather.scan(fx.fake)).samples['pathmnist']!.filter((x) => !x.sourceSplit).length);
   });
 
   it('fails on an unexpected class folder, naming it, with exit 1 and no output', async () => {
-    const d = await variant('badclass');
+    const d = await fx.variant('badclass');
     await rename(join(d, 'CRC-VAL-HE-7K', 'TUM'), join(d, 'CRC-VAL-HE-7K', 'TUMOUR'));
-    const out = join(dir, 'out-badclass');
-    const r = cli('convert', '--source', 'kather', '--input', d, '--out', out);
+    const out = join(fx.dir, 'out-badclass');
+    const r = cli(['convert', '--source', 'kather', '--input', d, '--out', out]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(join(d, 'CRC-VAL-HE-7K', 'TUMOUR'));
     expect(r.stderr).toMatch(/unexpected folder/);
@@ -61,18 +46,18 @@ describe('kather converter', () => {
   });
 
   it('fails on an unreadable TIFF, naming it, with exit 1 and no output', async () => {
-    const d = await variant('corrupt');
+    const d = await fx.variant('corrupt');
     const bad = join(d, 'NCT-CRC-HE-100K', 'ADI', 'ADI-ZZZZZZZZ.tif');
     await writeFile(bad, Buffer.from('II*\u0000 this is not a tiff'));
-    const out = join(dir, 'out-corrupt');
-    const r = cli('convert', '--source', 'kather', '--input', d, '--out', out);
+    const out = join(fx.dir, 'out-corrupt');
+    const r = cli(['convert', '--source', 'kather', '--input', d, '--out', out]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(bad);
     expect(await stat(out).catch(() => null)).toBeNull();
   });
 
   it('fails on a tile filed under the wrong class and on a missing test archive', async () => {
-    const d = await variant('misfiled');
+    const d = await fx.variant('misfiled');
     const src = join(d, 'NCT-CRC-HE-100K', 'ADI');
     const { readdir } = await import('node:fs/promises');
     const tile = (await readdir(src)).find((n) => n.endsWith('.tif'))!;

@@ -1,34 +1,19 @@
 // Kermany OCT2017 -> OCTMNIST through the real CLI on a fake download: Pillow-exact gray pixels after
 // the short-edge centre square at 28 and 64, the Kaggle layout ("OCT2017 " with val/), the grouped
 // split by patient, and bad input.
-import { cp, mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { kermanyOct } from '../converters/kermany-oct/index.js';
-import { cli, compareWithPillow, readSamplesCsv } from './converters-live.js';
+import { compareWithPillow, fakeDownloadFixture, readSamplesCsv } from './converters-live.js';
+import { cli } from './support/run-cli.js';
 
-let dir = '';
-let fake = '';
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'oct-'));
-  fake = join(dir, 'download');
-  await kermanyOct.writeFakeDownload(fake, { count: 36, seed: 5 });
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
-async function variant(name: string): Promise<string> {
-  const d = join(dir, name);
-  await cp(fake, d, { recursive: true });
-  return d;
-}
+const fx = fakeDownloadFixture(kermanyOct, { count: 36, seed: 5 });
 
 describe('kermany-oct converter', () => {
   it('writes non-square gray JPEGs in the Mendeley layout', async () => {
     const sharp = (await import('sharp')).default;
-    const folder = join(fake, 'OCT2017', 'train', 'NORMAL');
+    const folder = join(fx.fake, 'OCT2017', 'train', 'NORMAL');
     const names = await readdir(folder);
     expect(names.every((n) => /^NORMAL-\d+-\d+\.jpeg$/.test(n))).toBe(true);
     const meta = await sharp(join(folder, names[0]!)).metadata();
@@ -38,10 +23,10 @@ describe('kermany-oct converter', () => {
   });
 
   it('converts Pillow-exactly at 28 and 64, OCT2017/test as test, patient ids kept', async () => {
-    const out = join(dir, 'out');
-    const r = cli('convert', '--source', 'kermany-oct', '--input', fake, '--out', out, '--size', '28,64');
+    const out = join(fx.dir, 'out');
+    const r = cli(['convert', '--source', 'kermany-oct', '--input', fx.fake, '--out', out, '--size', '28,64']);
     expect(r.code, r.stderr).toBe(0);
-    const res = await compareWithPillow('kermany-oct', fake, out, [28, 64]);
+    const res = await compareWithPillow('kermany-oct', fx.fake, out, [28, 64]);
     expect(res.mismatches).toEqual([]);
     expect(res.checked).toBe(2 * res.rows.length);
     for (const row of res.rows) {
@@ -51,14 +36,14 @@ describe('kermany-oct converter', () => {
   });
 
   it('reads the Kaggle layout: "OCT2017 " with val/ images counted as source training images', async () => {
-    const d = await variant('kaggle');
+    const d = await fx.variant('kaggle');
     await rename(join(d, 'OCT2017'), join(d, 'OCT2017 '));
     const train = join(d, 'OCT2017 ', 'train', 'DME');
     const moved = (await readdir(train))[0]!;
     await mkdir(join(d, 'OCT2017 ', 'val', 'DME'), { recursive: true });
     await rename(join(train, moved), join(d, 'OCT2017 ', 'val', 'DME', moved));
     const samples = (await kermanyOct.scan(d)).samples['octmnist']!;
-    const original = (await kermanyOct.scan(fake)).samples['octmnist']!;
+    const original = (await kermanyOct.scan(fx.fake)).samples['octmnist']!;
     expect(samples.length).toBe(original.length);
     const s = samples.find((x) => x.id === moved.replace(/\.jpeg$/, ''))!;
     expect(s.meta?.['source_folder']).toBe('val');
@@ -66,8 +51,8 @@ describe('kermany-oct converter', () => {
   });
 
   it('--split grouped keeps every patient in one split and source test patients in test', async () => {
-    const out = join(dir, 'out-grouped');
-    const r = cli('convert', '--source', 'kermany-oct', '--input', fake, '--out', out, '--split', 'grouped', '--seed', '7');
+    const out = join(fx.dir, 'out-grouped');
+    const r = cli(['convert', '--source', 'kermany-oct', '--input', fx.fake, '--out', out, '--split', 'grouped', '--seed', '7']);
     expect(r.code, r.stderr).toBe(0);
     const rows = await readSamplesCsv(join(out, 'octmnist.samples.csv'));
     const splitOf = new Map<string, string>();
@@ -81,22 +66,22 @@ describe('kermany-oct converter', () => {
     const leaked = rows.filter((r) => r['source_folder'] === 'train' && testPatients.has(String(r['patient_id'])));
     expect(leaked.length).toBeGreaterThan(0);
     expect(leaked.every((r) => r.split === 'test')).toBe(true);
-    expect(rows.length).toBe((await kermanyOct.scan(fake)).samples['octmnist']!.length);
+    expect(rows.length).toBe((await kermanyOct.scan(fx.fake)).samples['octmnist']!.length);
   });
 
   it('fails on an unexpected class folder, an unreadable JPEG and a name without patient id', async () => {
-    const d = await variant('bad');
+    const d = await fx.variant('bad');
     await mkdir(join(d, 'OCT2017', 'test', 'AMD'));
     await writeFile(join(d, 'OCT2017', 'test', 'AMD', 'AMD-1-1.jpeg'), 'x');
-    const out = join(dir, 'out-bad');
-    let r = cli('convert', '--source', 'kermany-oct', '--input', d, '--out', out);
+    const out = join(fx.dir, 'out-bad');
+    let r = cli(['convert', '--source', 'kermany-oct', '--input', d, '--out', out]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(join(d, 'OCT2017', 'test', 'AMD'));
     await rm(join(d, 'OCT2017', 'test', 'AMD'), { recursive: true });
 
     const bad = join(d, 'OCT2017', 'train', 'CNV', 'CNV-999-1.jpeg');
     await writeFile(bad, Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16, 1, 2, 3]));
-    r = cli('convert', '--source', 'kermany-oct', '--input', d, '--out', out);
+    r = cli(['convert', '--source', 'kermany-oct', '--input', d, '--out', out]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(bad);
     expect(await stat(out).catch(() => null)).toBeNull();

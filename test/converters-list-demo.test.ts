@@ -1,11 +1,8 @@
 // `list` shows the six datasets with licence and source; `demo` writes a fake download of every source
 // and converts all of them (real CLI; the NPZ files load in numpy with MedMNIST's keys and shapes).
-import { spawnSync } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli } from './converters-live.js';
+import { cleanupTempDirs, cli, python, tempDir } from './support/run-cli.js';
 
 const SIX = [
   ['pathmnist', 'kather', 'CC-BY-4.0', 3],
@@ -17,16 +14,14 @@ const SIX = [
 ] as const;
 
 let dir = '';
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'demo-'));
+beforeAll(() => {
+  dir = tempDir('demo');
 });
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(cleanupTempDirs);
 
 describe('list and demo', () => {
   it('list shows the six datasets with licence and source', () => {
-    const r = cli('list', '--json');
+    const r = cli(['list', '--json']);
     expect(r.code, r.stderr).toBe(0);
     const rows = JSON.parse(r.stdout) as { flag: string; source: string; license: string; homepage: string; n_channels: number }[];
     for (const [flag, source, license, ch] of SIX) {
@@ -35,13 +30,13 @@ describe('list and demo', () => {
       expect(row).toMatchObject({ source, license, n_channels: ch });
       expect(row!.homepage).toMatch(/^https:\/\//);
     }
-    const text = cli('list').stdout;
+    const text = cli(['list']).stdout;
     for (const [flag, source, license] of SIX) expect(text).toMatch(new RegExp(`${flag}\\s+${source}\\s.*${license}`));
   });
 
   it('demo converts every source, and numpy reads every NPZ', () => {
     const out = join(dir, 'demo');
-    const r = cli('demo', '--out', out, '--count', '24', '--json');
+    const r = cli(['demo', '--out', out, '--count', '24', '--json']);
     expect(r.code, r.stderr).toBe(0);
     const summary = JSON.parse(r.stdout) as { datasets: { source: string; datasets: { flag: string; counts: Record<string, number> }[] }[] };
     const flags = summary.datasets.flatMap((d) => d.datasets.map((x) => [x.flag, d.source]));
@@ -51,22 +46,16 @@ describe('list and demo', () => {
       expect(d.counts['val'], d.flag).toBeGreaterThan(0);
       expect(d.counts['test'], d.flag).toBeGreaterThan(0);
     }
-    const py = spawnSync(
-      '/usr/bin/python3',
-      [
-        '-c',
-        `import numpy as np, sys, json
+    const py = python(
+      `import numpy as np, sys, json
 out = {}
 for flag in sys.argv[2:]:
     z = np.load(sys.argv[1] + "/" + flag + ".npz")
     out[flag] = {k: list(z[k].shape) for k in sorted(z.files)}
 print(json.dumps(out))`,
-        out,
-        ...SIX.map(([f]) => f),
-      ],
-      { encoding: 'utf8' },
+      [out, ...SIX.map(([f]) => f)],
     );
-    expect(py.status, py.stderr).toBe(0);
+    expect(py.code, py.stderr).toBe(0);
     const shapes = JSON.parse(py.stdout) as Record<string, Record<string, number[]>>;
     for (const [flag, , , ch] of SIX) {
       expect(Object.keys(shapes[flag]!)).toEqual(['test_images', 'test_labels', 'train_images', 'train_labels', 'val_images', 'val_labels']);

@@ -1,24 +1,49 @@
-// Shared by the converter tests: run the real CLI, and compare its NPZ output with what Pillow
-// (/usr/bin/python3) makes of the same source files with the same recipe (design §6):
-// Image.open(p).convert(mode), the centre crop, resize((S, S), Image.BICUBIC).
-import { spawnSync } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+// Shared by the converter tests: a fake download per test file, and a comparison of the CLI's NPZ
+// output with what Pillow (/usr/bin/python3) makes of the same source files with the same recipe
+// (design §6): Image.open(p).convert(mode), the centre crop, resize((S, S), Image.BICUBIC).
+import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { getConverter } from '../converters/index.js';
+import type { Converter, FakeDownloadOptions } from '../src/pipeline/contract.js';
 import { parseCsv } from '../src/metadata/csv.js';
+import { cleanupTempDirs, pythonOk, tempDir } from './support/run-cli.js';
 
-export const ROOT = join(import.meta.dirname, '..');
-
-export interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
+export interface FakeDownloadFixture {
+  /** The temp dir holding everything the test writes. */
+  readonly dir: string;
+  /** The fake download, written once in beforeAll. */
+  readonly fake: string;
+  /** A fresh copy of the fake download under dir/name, for tests that damage it. */
+  variant(name: string): Promise<string>;
 }
 
-/** Run `node bin/medmnist-build.js ...args` (the built CLI: run tsc first). */
-export function cli(...args: string[]): CliRun {
-  const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'medmnist-build.js'), ...args], { encoding: 'utf8', cwd: ROOT });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+/**
+ * Registers beforeAll/afterAll hooks: a temp dir with `converter`'s fake download in dir/download,
+ * removed afterwards. Read `dir` and `fake` inside tests (they are set by the beforeAll hook).
+ */
+export function fakeDownloadFixture(converter: Converter, options: FakeDownloadOptions): FakeDownloadFixture {
+  let dir = '';
+  let fake = '';
+  beforeAll(async () => {
+    dir = tempDir(converter.source.id);
+    fake = join(dir, 'download');
+    await converter.writeFakeDownload(fake, options);
+  });
+  afterAll(cleanupTempDirs);
+  return {
+    get dir() {
+      return dir;
+    },
+    get fake() {
+      return fake;
+    },
+    async variant(name: string): Promise<string> {
+      const d = join(dir, name);
+      await cp(fake, d, { recursive: true });
+      return d;
+    },
+  };
 }
 
 export interface SamplesRow {
@@ -95,7 +120,5 @@ export async function compareWithPillow(source: string, input: string, out: stri
   };
   const jobFile = join(out, '..', `${spec.flag}-pillow-job.json`);
   await writeFile(jobFile, JSON.stringify(job));
-  const r = spawnSync('/usr/bin/python3', ['-c', PILLOW_CHECK, jobFile], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`Pillow check failed: ${r.stderr}`);
-  return { ...(JSON.parse(r.stdout) as PillowResult), rows };
+  return { ...(JSON.parse(pythonOk(PILLOW_CHECK, [jobFile])) as PillowResult), rows };
 }

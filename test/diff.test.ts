@@ -7,7 +7,8 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DiffReport } from '../src/lock/diff.js';
 import { parseCsv } from '../src/metadata/csv.js';
-import { cli, convertCli, copyDir, fakeRaw, tempDir } from './lock-helpers.js';
+import { cli, convertCli, copyDir, fakeRaw } from './lock-helpers.js';
+import { cleanupTempDirs, pythonOk, tempDir } from './support/run-cli.js';
 
 let tmp: string;
 let outA: string;
@@ -21,7 +22,7 @@ function find(dir: string, id: string): string {
 }
 
 beforeAll(async () => {
-  tmp = await tempDir('diff');
+  tmp = tempDir('diff');
   const rawA = await fakeRaw(join(tmp, 'rawA'));
   const rawB = await copyDir(rawA, join(tmp, 'rawB'));
   const metaPath = join(rawB, 'HAM10000_metadata.csv');
@@ -47,9 +48,7 @@ beforeAll(async () => {
   convertCli(rawA, outA);
   convertCli(rawB, outB);
 });
-afterAll(async () => {
-  await rm(tmp, { recursive: true, force: true });
-});
+afterAll(cleanupTempDirs);
 
 /** image_id -> split, read straight from samples.csv (independent of the hashing). */
 async function splitsOf(out: string): Promise<Map<string, string>> {
@@ -117,7 +116,7 @@ for size, name in ((28, 'dermamnist.npz'), (64, 'dermamnist_64.npz')):
                       if not (np.array_equal(a[s + '_images'], b[s + '_images']) and np.array_equal(a[s + '_labels'], b[s + '_labels']))]
 print(json.dumps(out))
 `;
-    const expected = JSON.parse(execFileSync('/usr/bin/python3', ['-c', py, outA, outB], { encoding: 'utf8' })) as Record<string, string[]>;
+    const expected = JSON.parse(pythonOk(py, [outA, outB])) as Record<string, string[]>;
     for (const s of d.sizes) expect(s.changedSplits).toEqual(expected[String(s.size)]);
     expect(expected['28']!.length).toBeGreaterThan(0);
     const gone = cli('diff', outA, join(tmp, 'empty.lock.json'));

@@ -1,15 +1,12 @@
 // The verifier end to end: the real CLI on a demo DermaMNIST built from a fake HAM10000 download, the
 // reference model fitted and exported as ONNX, onnxruntime on the CPU, and the official result CSV
 // re-evaluated in Python with the official Evaluator's logic (numpy + scikit-learn).
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ham10000 } from '../converters/ham10000/index.js';
 import type { DatasetSpec } from '../src/pipeline/contract.js';
-import { PACKAGE_ROOT } from '../src/version.js';
 import { loadBaselines } from '../src/verify/baselines.js';
 import { evaluateModel } from '../src/verify/evaluate.js';
 import { semanticFingerprint } from '../src/verify/fingerprint.js';
@@ -21,20 +18,14 @@ import { saveResults, standardResultFileName } from '../src/verify/results-csv.j
 import { cudaProviderInstalled } from '../src/verify/session.js';
 import { NpzFile, readNpzRecords } from '../src/formats/npz.js';
 import { batchRecords, openSplit, type ImageBatch } from '../src/verify/split-source.js';
+import { cleanupTempDirs, cli as runCli, pythonJson as python, tempDir, type Run } from './support/run-cli.js';
 
-const CLI = join(PACKAGE_ROOT, 'bin', 'medmnist-build.js');
 let work: string;
 let out: string;
 
-function cli(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', cwd: work });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function python(code: string, input: unknown): unknown {
-  const r = spawnSync('/usr/bin/python3', ['-c', code], { input: JSON.stringify(input), encoding: 'utf8', maxBuffer: 64 << 20 });
-  if (r.status !== 0) throw new Error(`python failed: ${r.stderr}`);
-  return JSON.parse(r.stdout);
+/** The CLI run in the work folder (relative --model and --save-dir paths land there). */
+function cli(args: string[]): Run {
+  return runCli(args, { cwd: work });
 }
 
 // Evaluator.parse_and_evaluate of medmnist/evaluator.py (v3), with numpy reading the CSV instead of
@@ -99,21 +90,21 @@ function reevaluate(csv: string, root: string, task: string): Official {
 }
 
 beforeAll(async () => {
-  work = mkdtempSync(join(tmpdir(), 'medmnist-evaluate-'));
+  work = tempDir('evaluate');
   out = join(work, 'out');
   await ham10000.writeFakeDownload(join(work, 'raw'), { count: 60, seed: 0 });
   const r = cli(['convert', '--source', 'ham10000', '--input', join(work, 'raw'), '--out', out]);
-  expect(r.status, r.stderr).toBe(0);
+  expect(r.code, r.stderr).toBe(0);
 });
 
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+afterAll(cleanupTempDirs);
 
 describe('evaluate on the demo DermaMNIST (CPU)', () => {
   let result: Record<string, unknown>;
 
   it('fits the reference model, evaluates it, and the CSV re-evaluated officially gives the same numbers', () => {
     const r = cli(['evaluate', '--flag', 'dermamnist', '--root', out, '--fit-reference', 'ref.onnx', '--device', 'cpu', '--save-dir', 'results', '--run', 'ci', '--json']);
-    expect(r.status, r.stderr).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     result = JSON.parse(r.stdout) as Record<string, unknown>;
     expect(result['device']).toBe('cpu');
     expect(result['task']).toBe('multi-class');
@@ -166,17 +157,17 @@ describe('evaluate on the demo DermaMNIST (CPU)', () => {
 
   it('--baseline prints the side-by-side table and exits 1 outside tolerance, 0 within', () => {
     const far = cli(['evaluate', '--flag', 'dermamnist', '--root', out, '--model', 'ref.onnx', '--device', 'cpu', '--baseline', 'ResNet-18 (28)']);
-    expect(far.status, far.stderr).toBe(1);
+    expect(far.code, far.stderr).toBe(1);
     expect(far.stdout).toMatch(/AUC\s+\d\.\d{4}\s+0\.899\s/);
     expect(far.stdout).toMatch(/ACC\s+\d\.\d{4}\s+0\.721\s/);
     expect(far.stdout).toMatch(/NO/);
     const near = cli(['evaluate', '--flag', 'dermamnist', '--root', out, '--model', 'ref.onnx', '--device', 'cpu', '--baseline', 'ResNet-18 (28)', '--tolerance', '1', '--json']);
-    expect(near.status, near.stderr).toBe(0);
+    expect(near.code, near.stderr).toBe(0);
     const j = JSON.parse(near.stdout) as { baseline: { pass: boolean; rows: { metric: string; baseline: number }[] } };
     expect(j.baseline.pass).toBe(true);
     expect(j.baseline.rows.map((r) => [r.metric, r.baseline])).toEqual([['AUC', 0.899], ['ACC', 0.721]]);
     const unknown = cli(['evaluate', '--flag', 'dermamnist', '--root', out, '--model', 'ref.onnx', '--baseline', 'ResNet-19']);
-    expect(unknown.status).toBe(2);
+    expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/choose from "ResNet-18 \(28\)"/);
   });
 
@@ -188,30 +179,30 @@ describe('evaluate on the demo DermaMNIST (CPU)', () => {
 
   it('picks a device: auto falls back to the CPU cleanly; cuda needs its provider library', () => {
     const auto = cli(['evaluate', '--flag', 'dermamnist', '--root', out, '--model', 'ref.onnx', '--json']);
-    expect(auto.status, auto.stderr).toBe(0);
+    expect(auto.code, auto.stderr).toBe(0);
     const j = JSON.parse(auto.stdout) as { device: string; skipped: { device: string; reason: string }[]; metrics: { acc: number } };
     expect(['cpu', 'cuda', 'webgpu']).toContain(j.device);
     if (j.device === 'cpu') expect(j.skipped.map((s) => s.device)).toEqual(['cuda', 'webgpu']);
     expect(j.metrics.acc).toBe((result['metrics'] as { acc: number }).acc);
     const cuda = cli(['evaluate', '--flag', 'dermamnist', '--root', out, '--model', 'ref.onnx', '--device', 'cuda']);
-    if (cudaProviderInstalled()) expect(cuda.status, cuda.stderr).toBe(0);
+    if (cudaProviderInstalled()) expect(cuda.code, cuda.stderr).toBe(0);
     else {
-      expect(cuda.status).toBe(2);
+      expect(cuda.code).toBe(2);
       expect(cuda.stderr).toMatch(/--onnxruntime-node-install=cuda12/);
     }
   });
 
   it('refuses bad input with the right exit code', () => {
     const noModel = cli(['evaluate', '--flag', 'dermamnist', '--root', out]);
-    expect(noModel.status).toBe(2);
+    expect(noModel.code).toBe(2);
     expect(noModel.stderr).toMatch(/needs --model/);
     const missing = cli(['evaluate', '--flag', 'dermamnist', '--root', out, '--model', 'ref.onnx', '--size', '64']);
-    expect(missing.status).toBe(2);
+    expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/dermamnist_64\.npz not found/);
     const junk = join(work, 'junk.onnx');
     writeFileSync(junk, 'not a model');
     const bad = cli(['evaluate', '--flag', 'dermamnist', '--root', out, '--model', junk, '--device', 'cpu']);
-    expect(bad.status).toBe(1);
+    expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/junk\.onnx: onnxruntime cannot load this model/);
   });
 });

@@ -14,7 +14,8 @@ import { npzFormat, readNpz } from '../src/formats/npz.js';
 import { parquetFormat } from '../src/formats/parquet.js';
 import { pngFormat } from '../src/formats/png-folder.js';
 import { SPLITS } from '../src/pipeline/contract.js';
-import { cliOk, collect, python, treeBytes } from './formats-helpers.js';
+import { collect, treeBytes } from './formats-helpers.js';
+import { cliOk, pythonOk } from './support/run-cli.js';
 
 const FORMATS = 'npz,arrow,parquet,png';
 const BASES = ['dermamnist', 'dermamnist_64'];
@@ -98,7 +99,7 @@ describe('round trip', () => {
 
 describe('independent readers', () => {
   it('numpy loads stored and compressed NPZ with the same arrays', () => {
-    const report = python(
+    const report = pythonOk(
       `
 import json, sys, zipfile, numpy as np
 res = {}
@@ -130,7 +131,7 @@ print(json.dumps(res))
   });
 
   it('Pillow opens every PNG of the folder, equal to the NPZ arrays, CSV as medmnist save writes it', () => {
-    const report = python(
+    const report = pythonOk(
       `
 import json, os, sys, numpy as np
 from PIL import Image

@@ -17,7 +17,8 @@ import { parsePngCsv, pngFormat } from '../src/formats/png-folder.js';
 import type { OutputFormat, SinkContext, SinkRecord } from '../src/formats/sink.js';
 import { SPLITS, type DatasetSpec, type SplitName } from '../src/pipeline/contract.js';
 import { DataError } from '../src/pipeline/errors.js';
-import { collect, python } from './formats-helpers.js';
+import { collect } from './formats-helpers.js';
+import { pythonOk } from './support/run-cli.js';
 
 const S = 12;
 const COUNTS: Record<SplitName, number> = { train: 5, val: 0, test: 3 };
@@ -106,7 +107,7 @@ describe('multi-label gray dataset with an empty split', () => {
   });
 
   it('numpy loads the compressed NPZ: deflated members, empty val arrays, 14 label columns', () => {
-    const out = python(
+    const out = pythonOk(
       `
 import json, sys, zipfile, numpy as np
 a = np.load(sys.argv[1])
@@ -249,7 +250,7 @@ describe('PNG codec', () => {
       await writeFile(join(dir, `${k}.png`), png);
       await writeFile(join(dir, `${k}.raw`), px);
     }
-    const out = python(
+    const out = pythonOk(
       `
 import json, sys, struct, numpy as np
 from PIL import Image

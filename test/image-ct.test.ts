@@ -1,11 +1,11 @@
 // HU windowing and max projection checked against numpy on random data.
-import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { maxProjection, maxProjectSlices } from '../src/image/projection.js';
 import { ABDOMINAL_WINDOW, windowHu, windowSlice } from '../src/image/window.js';
+import { pythonBytes } from './support/run-cli.js';
 
 function numpy(script: string, input: Uint8Array): Buffer {
-  return execFileSync('/usr/bin/python3', ['-c', `import sys, numpy as np\n${script}`], { input, maxBuffer: 1 << 26 });
+  return pythonBytes(`import sys, numpy as np\n${script}`, [], input);
 }
 
 function randomInt16(n: number, seed: number): Int16Array {

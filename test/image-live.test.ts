@@ -1,6 +1,5 @@
 // Live comparison with /usr/bin/python3 Pillow on random images, geometries, modes and filters.
 // The seed changes every run (printed on failure); set IMAGE_LIVE_SEED to replay one.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +9,7 @@ import { cropBox } from '../src/image/crop.js';
 import type { RasterImage } from '../src/image/raster.js';
 import { resizeMany } from '../src/image/resample.js';
 import type { ColorMode, ResampleFilter } from '../src/pipeline/contract.js';
+import { pythonFileOk } from './support/run-cli.js';
 
 const FILTERS: ResampleFilter[] = ['nearest', 'box', 'bilinear', 'hamming', 'bicubic', 'lanczos'];
 const MODES = [['L', 1], ['LA', 2], ['RGB', 3], ['RGBA', 4]] as const;
@@ -89,7 +89,7 @@ describe(`resize, convert and crop equal live Pillow (seed ${SEED})`, () => {
         ours.push(resizeMany(img, c.outSizes, c.filter).map((r) => r.data));
       }
       writeFileSync(join(dir, 'manifest.json'), JSON.stringify(cases));
-      execFileSync('/usr/bin/python3', [join(import.meta.dirname, 'golden', 'pillow_live.py'), dir]);
+      pythonFileOk(join(import.meta.dirname, 'golden', 'pillow_live.py'), [dir]);
       const bad = cases.filter((c, i) => ours[i]!.some((px, n) => !Buffer.from(px).equals(readFileSync(join(dir, `${c.id}.${n}.out`)))));
       expect(bad, `seed ${SEED}: ${JSON.stringify(bad.slice(0, 3))}`).toEqual([]);
     } finally {

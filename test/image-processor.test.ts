@@ -1,6 +1,5 @@
 // The engine's pixel stage end to end: sharp decode -> recipe, against live Pillow on real JPEG files,
 // and the same bytes whatever the thread and in-flight settings.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +11,7 @@ import type { DatasetSpec, PixelRecipe, Sample } from '../src/pipeline/contract.
 import { DataError } from '../src/pipeline/errors.js';
 import { orderedMap } from '../src/pipeline/ordered.js';
 import { gen } from './golden/generate.js';
+import { pythonBytes } from './support/run-cli.js';
 
 let dir = '';
 const files: string[] = [];
@@ -66,7 +66,7 @@ for f in json.loads(sys.argv[1]):
     for s in ${JSON.stringify(sizes)}:
         sys.stdout.buffer.write(im.resize((s, s), Image.Resampling.${recipe.filter.toUpperCase()}).tobytes())
 `;
-  const out = execFileSync('/usr/bin/python3', ['-c', script, JSON.stringify(files)], { maxBuffer: 1 << 26 });
+  const out = pythonBytes(script, [JSON.stringify(files)]);
   const ch = recipe.mode === 'RGB' ? 3 : 1;
   const res: Buffer[][] = [];
   let at = 0;

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ham10000 } from '../converters/ham10000/index.js';
 import { inspectOutput, type InspectReport } from '../src/formats/inspect.js';
-import { cli, cliOk, python } from './formats-helpers.js';
+import { cli, cliOk, pythonOk } from './support/run-cli.js';
 
 let work: string;
 let out: string;
@@ -20,7 +20,7 @@ beforeAll(async () => {
   await ham10000.writeFakeDownload(raw, { count: 40, seed: 1 });
   cliOk(['convert', '--source', 'ham10000', '--input', raw, '--out', out, '--format', 'npz,arrow,parquet,png', '--npz-compress']);
   truth = JSON.parse(
-    python(
+    pythonOk(
       `
 import json, sys, numpy as np
 a = np.load(sys.argv[1])
@@ -80,7 +80,7 @@ describe('inspect', () => {
   it('writes a montage equal to skimage-style montage of the same samples, from any format', async () => {
     const check = (png: string, split: string, grid: number, indices: number[]) =>
       JSON.parse(
-        python(
+        pythonOk(
           `
 import json, sys, numpy as np
 from PIL import Image

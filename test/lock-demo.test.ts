@@ -2,7 +2,7 @@
 // lock was made (src/lock/demo-lock.ts: every registered source and format) and verifies it, so an
 // unintended change of any output byte fails CI. After a deliberate change, regenerate the lock:
 //   npm run build && node scripts/update-demo-lock.mjs
-import { readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONVERTERS } from '../converters/index.js';
@@ -11,7 +11,8 @@ import { FORMATS } from '../src/formats/index.js';
 import { DEMO_LOCK_SIZES, demoLockArgs } from '../src/lock/demo-lock.js';
 import { readLock, type Lockfile } from '../src/lock/lockfile.js';
 import { bundledOfficial, OFFICIAL_MD5_FILE } from '../src/lock/official.js';
-import { cli, ROOT, tempDir } from './lock-helpers.js';
+import { cli } from './lock-helpers.js';
+import { cleanupTempDirs, ROOT, tempDir } from './support/run-cli.js';
 
 const REPO_LOCK = join(ROOT, 'datasets.lock.json');
 const REGENERATE = 'Regenerate it deliberately with `npm run build && node scripts/update-demo-lock.mjs` and review the diff.';
@@ -21,14 +22,12 @@ let lock: Lockfile;
 let demo: { code: number; stderr: string };
 
 beforeAll(async () => {
-  tmp = await tempDir('demo-lock');
+  tmp = tempDir('demo-lock');
   lock = await readLock(REPO_LOCK);
   out = join(tmp, 'out');
   demo = cli(...demoLockArgs(out));
 });
-afterAll(async () => {
-  await rm(tmp, { recursive: true, force: true });
-});
+afterAll(cleanupTempDirs);
 
 describe('repository datasets.lock.json', () => {
   it('locks every registered source, format and the demo sizes', () => {

@@ -1,28 +1,15 @@
 // Shared by the lock, verify and diff tests: the real CLI (dist/, built by `npm test`) on small fake
 // HAM10000 downloads.
-import { spawnSync } from 'node:child_process';
-import { cp, mkdtemp, readdir, readFile, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll } from 'vitest';
 import { ham10000 } from '../converters/ham10000/index.js';
+import { readLock, type Lockfile } from '../src/lock/lockfile.js';
+import { cleanupTempDirs, cli as runCli, tempDir, type Run } from './support/run-cli.js';
 
-export const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const BIN = join(ROOT, 'bin', 'medmnist-build.js');
-
-export interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-export function cli(...args: string[]): CliResult {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, MEDMNIST_BUILD_DEBUG: '' } });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
-
-export async function tempDir(prefix: string): Promise<string> {
-  return mkdtemp(join(tmpdir(), `medmnist-${prefix}-`));
+/** The CLI with MEDMNIST_BUILD_DEBUG blanked, so that stderr holds the messages users see, no stacks. */
+export function cli(...args: string[]): Run {
+  return runCli(args, { env: { MEDMNIST_BUILD_DEBUG: '' } });
 }
 
 /** A fake HAM10000 download of 40 images (seed 1), as the brief asks. */
@@ -32,10 +19,38 @@ export async function fakeRaw(dir: string): Promise<string> {
 }
 
 /** convert through the CLI; throws with the CLI's stderr on failure. */
-export function convertCli(raw: string, out: string, ...extra: string[]): CliResult {
+export function convertCli(raw: string, out: string, ...extra: string[]): Run {
   const r = cli('convert', '--source', 'ham10000', '--input', raw, '--out', out, '--size', '28,64', '--workers', '2', ...extra);
   if (r.code !== 0) throw new Error(`convert failed (${r.code}): ${r.stderr}`);
   return r;
+}
+
+export interface ConvertedFixture {
+  /** The temp dir holding everything (removed after all tests). */
+  readonly tmp: string;
+  /** tmp/raw: the fake download (fakeRaw). */
+  readonly raw: string;
+  /** tmp/out: convertCli's output of raw. */
+  readonly out: string;
+  /** out/datasets.lock.json as convert wrote it. */
+  readonly lock: Lockfile;
+}
+
+/**
+ * Registers beforeAll/afterAll hooks: a temp dir with a fake download (fakeRaw) converted through the
+ * CLI (convertCli) and its lock read back; removed afterwards. Read the fields inside tests.
+ */
+export function convertedFixture(prefix: string): ConvertedFixture {
+  const f = { tmp: '', raw: '', out: '', lock: undefined as unknown as Lockfile };
+  beforeAll(async () => {
+    f.tmp = tempDir(prefix);
+    f.raw = await fakeRaw(join(f.tmp, 'raw'));
+    f.out = join(f.tmp, 'out');
+    convertCli(f.raw, f.out);
+    f.lock = await readLock(join(f.out, 'datasets.lock.json'));
+  });
+  afterAll(cleanupTempDirs);
+  return f;
 }
 
 /** Every file below dir with its bytes, for "nothing was written" checks. */

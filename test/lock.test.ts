@@ -2,40 +2,27 @@
 // numpy implementation of its definition), folder manifests (checked against sha256sum), and what
 // convert writes and refuses (--lock, --frozen) through the real CLI.
 import { execFileSync } from 'node:child_process';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../src/lock/canonical.js';
 import { sha256File } from '../src/lock/hash.js';
 import { emptyLock, mergeDatasets, readLock, validateLock, writeLock, type LockDataset, type Lockfile } from '../src/lock/lockfile.js';
-import { cli, convertCli, copyDir, fakeRaw, snapshot, tempDir } from './lock-helpers.js';
+import { cli, convertCli, convertedFixture, copyDir, snapshot } from './lock-helpers.js';
+import { pythonOk } from './support/run-cli.js';
 
-let tmp: string;
-let raw: string;
-let out: string;
-let lock: Lockfile;
-
-beforeAll(async () => {
-  tmp = await tempDir('lock');
-  raw = await fakeRaw(join(tmp, 'raw'));
-  out = join(tmp, 'out');
-  convertCli(raw, out);
-  lock = await readLock(join(out, 'datasets.lock.json'));
-});
-afterAll(async () => {
-  await rm(tmp, { recursive: true, force: true });
-});
+const fx = convertedFixture('lock');
 
 const SEMANTIC = { model: 'resnet18_28.onnx', modelSha256: 'a'.repeat(64), split: 'test' as const, metrics: { auc: 0.91, acc: 0.73 }, tolerance: 0.01 };
 
 describe('lock file', () => {
   it('records inputs, recipe, counts, files and content per size and format', () => {
-    const d = lock.datasets['dermamnist']!;
+    const d = fx.lock.datasets['dermamnist']!;
     expect(d.source).toBe('ham10000');
     // 40 images + the metadata CSV, paths relative to the --input folder.
     expect(d.inputs.files).toHaveLength(41);
     expect(d.inputs.files.map((f) => f.path)).toContain('HAM10000_metadata.csv');
-    expect(d.inputs.files.every((f) => !f.path.startsWith('/') && !f.path.includes(tmp))).toBe(true);
+    expect(d.inputs.files.every((f) => !f.path.startsWith('/') && !f.path.includes(fx.tmp))).toBe(true);
     expect(d.recipe).toMatchObject({ source: 'ham10000', dataset: 'dermamnist', sizes: [28, 64], formats: ['npz'], split: { strategy: 'official', seed: 0 } });
     expect(d.recipe.pixels).toEqual({ mode: 'RGB', crop: { kind: 'none' }, filter: 'bicubic' });
     expect(d.counts.train + d.counts.val + d.counts.test).toBe(40);
@@ -46,14 +33,14 @@ describe('lock file', () => {
   });
 
   it('hashes every output as sha256sum does', async () => {
-    const d = lock.datasets['dermamnist']!;
+    const d = fx.lock.datasets['dermamnist']!;
     const outputs = [d.samplesCsv, ...Object.values(d.sizes).flatMap((s) => [s.metadata, ...Object.values(s.formats).flatMap((f) => f.files)])];
-    const sums = execFileSync('sha256sum', outputs.map((o) => o.name), { cwd: out, encoding: 'utf8' });
+    const sums = execFileSync('sha256sum', outputs.map((o) => o.name), { cwd: fx.out, encoding: 'utf8' });
     for (const o of outputs) expect(sums).toContain(`${o.sha256}  ${o.name}\n`);
   });
 
   it('is canonical JSON: sorted keys, 2-space indent, trailing newline', async () => {
-    const text = await readFile(join(out, 'datasets.lock.json'), 'utf8');
+    const text = await readFile(join(fx.out, 'datasets.lock.json'), 'utf8');
     expect(text.endsWith('}\n')).toBe(true);
     expect(canonicalJson(JSON.parse(text))).toBe(text);
     expect(canonicalJson({ b: 1, a: { d: [3, 1], c: 0.1 } })).toBe('{\n  "a": {\n    "c": 0.1,\n    "d": [\n      3,\n      1\n    ]\n  },\n  "b": 1\n}\n');
@@ -78,8 +65,8 @@ for size, name in ((28, 'dermamnist.npz'), (64, 'dermamnist_64.npz')):
     out[str(size)] = top.hexdigest()
 print(json.dumps(out))
 `;
-    const got = JSON.parse(execFileSync('/usr/bin/python3', ['-c', py, out], { encoding: 'utf8' })) as Record<string, string>;
-    const d = lock.datasets['dermamnist']!;
+    const got = JSON.parse(pythonOk(py, [fx.out])) as Record<string, string>;
+    const d = fx.lock.datasets['dermamnist']!;
     expect(got).toEqual({ '28': d.sizes['28']!.content.sha256, '64': d.sizes['64']!.content.sha256 });
   });
 
@@ -87,7 +74,7 @@ print(json.dumps(out))
     const { md5File } = await import('../src/lock/hash.js');
     const cases = { empty: 0, small: 1000, chunk: 8 << 20, big: (17 << 20) + 3 };
     for (const [name, n] of Object.entries(cases)) {
-      const p = join(tmp, `blob-${name}`);
+      const p = join(fx.tmp, `blob-${name}`);
       const b = Buffer.alloc(n);
       for (let i = 0; i < n; i++) b[i] = (i * 2654435761) >>> 24;
       await writeFile(p, b);
@@ -99,7 +86,7 @@ print(json.dumps(out))
   });
 
   it('hashes a folder as the manifest of its files (path TAB sha256, sorted)', async () => {
-    const dir = join(tmp, 'folder');
+    const dir = join(fx.tmp, 'folder');
     await mkdir(join(dir, 'sub'), { recursive: true });
     await writeFile(join(dir, 'b.png'), 'bbb');
     await writeFile(join(dir, 'a_1.png'), 'a');
@@ -110,15 +97,15 @@ print(json.dumps(out))
   });
 
   it('rejects a lock that breaks the schema, naming the file and the field', () => {
-    const bad = structuredClone(lock) as unknown as { datasets: Record<string, { counts: Record<string, unknown> }> };
+    const bad = structuredClone(fx.lock) as unknown as { datasets: Record<string, { counts: Record<string, unknown> }> };
     bad.datasets['dermamnist']!.counts['train'] = -1;
     expect(() => validateLock(bad, 'x.lock.json')).toThrow(/x\.lock\.json is not a valid lock file[\s\S]*\/datasets\/dermamnist\/counts\/train: must be >= 0/);
-    expect(() => validateLock({ ...lock, lockfileVersion: 2 }, 'y.json')).toThrow(/lockfileVersion 2 was written by a newer medmnist-build/);
-    expect(() => validateLock({ ...lock, extra: 1 }, 'z.json')).toThrow(/must NOT have additional properties 'extra'/);
+    expect(() => validateLock({ ...fx.lock, lockfileVersion: 2 }, 'y.json')).toThrow(/lockfileVersion 2 was written by a newer medmnist-build/);
+    expect(() => validateLock({ ...fx.lock, extra: 1 }, 'z.json')).toThrow(/must NOT have additional properties 'extra'/);
   });
 
   it('merging keeps other datasets, the official section and semantic fingerprints (unless the build recorded a new one)', () => {
-    const d = lock.datasets['dermamnist']!;
+    const d = fx.lock.datasets['dermamnist']!;
     const other: LockDataset = { ...d, recipe: { ...d.recipe, dataset: 'othermnist' } };
     const base: Lockfile = {
       ...emptyLock(),
@@ -146,11 +133,11 @@ print(json.dumps(out))
 
 describe('convert and the lock', () => {
   it('merges into an existing lock without dropping another dataset (--lock FILE)', async () => {
-    const other = join(tmp, 'merge.lock.json');
-    const d = lock.datasets['dermamnist']!;
+    const other = join(fx.tmp, 'merge.lock.json');
+    const d = fx.lock.datasets['dermamnist']!;
     await writeLock(other, { ...emptyLock(), datasets: { othermnist: { ...d, semantic: SEMANTIC } } });
-    const out2 = join(tmp, 'out-merge');
-    convertCli(raw, out2, '--lock', other);
+    const out2 = join(fx.tmp, 'out-merge');
+    convertCli(fx.raw, out2, '--lock', other);
     const merged = await readLock(other);
     expect(Object.keys(merged.datasets).sort()).toEqual(['dermamnist', 'othermnist']);
     expect(merged.datasets['othermnist']!.semantic).toEqual(SEMANTIC);
@@ -160,67 +147,67 @@ describe('convert and the lock', () => {
   });
 
   it('refuses to build against a lock that breaks the schema, before writing anything', async () => {
-    const bad = join(tmp, 'bad.lock.json');
+    const bad = join(fx.tmp, 'bad.lock.json');
     await writeFile(bad, '{"lockfileVersion": 1, "datasets": {"dermamnist": {"source": "ham10000"}}}\n');
-    const r = cli('convert', '--source', 'ham10000', '--input', raw, '--out', join(tmp, 'out-bad-lock'), '--lock', bad);
+    const r = cli('convert', '--source', 'ham10000', '--input', fx.raw, '--out', join(fx.tmp, 'out-bad-lock'), '--lock', bad);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`${bad} is not a valid lock file (schemas/lock.schema.json):`);
     expect(r.stderr).toContain("/datasets/dermamnist: must have required property 'inputs'");
-    expect(await snapshot(join(tmp, 'out-bad-lock'))).toEqual({});
+    expect(await snapshot(join(fx.tmp, 'out-bad-lock'))).toEqual({});
   });
 
   it('writes nothing to the lock when the build fails', async () => {
-    const lockPath = join(tmp, 'fail.lock.json');
-    const broken = await copyDir(raw, join(tmp, 'raw-broken'));
+    const lockPath = join(fx.tmp, 'fail.lock.json');
+    const broken = await copyDir(fx.raw, join(fx.tmp, 'raw-broken'));
     // An image listed in the metadata that is not a JPEG: the build fails while decoding.
     const csv = await readFile(join(broken, 'HAM10000_metadata.csv'), 'utf8');
     const id = /ISIC_\d{7}/.exec(csv.split('\n')[1]!)![0];
     const part = (await snapshot(broken))[`HAM10000_images_part_1/${id}.jpg`] ? 'HAM10000_images_part_1' : 'HAM10000_images_part_2';
     await writeFile(join(broken, part, `${id}.jpg`), 'not a jpeg');
-    const r = cli('convert', '--source', 'ham10000', '--input', broken, '--out', join(tmp, 'out-fail'), '--lock', lockPath);
+    const r = cli('convert', '--source', 'ham10000', '--input', broken, '--out', join(fx.tmp, 'out-fail'), '--lock', lockPath);
     expect(r.code).toBe(1);
-    expect(await snapshot(join(tmp, 'out-fail'))).toEqual({});
+    expect(await snapshot(join(fx.tmp, 'out-fail'))).toEqual({});
     await expect(readFile(lockPath)).rejects.toThrow(/ENOENT/);
   });
 
   it('--frozen passes and leaves everything as it was when nothing changed', async () => {
-    const before = await snapshot(out);
-    const r = cli('convert', '--source', 'ham10000', '--input', raw, '--out', out, '--size', '28,64', '--frozen');
+    const before = await snapshot(fx.out);
+    const r = cli('convert', '--source', 'ham10000', '--input', fx.raw, '--out', fx.out, '--size', '28,64', '--frozen');
     expect(r.code, r.stderr).toBe(0);
-    expect(await snapshot(out)).toEqual(before);
+    expect(await snapshot(fx.out)).toEqual(before);
   });
 
   it('--frozen refuses a changed option or raw file before writing anything', async () => {
-    const before = await snapshot(out);
-    const seed = cli('convert', '--source', 'ham10000', '--input', raw, '--out', out, '--size', '28,64', '--frozen', '--seed', '5');
+    const before = await snapshot(fx.out);
+    const seed = cli('convert', '--source', 'ham10000', '--input', fx.raw, '--out', fx.out, '--size', '28,64', '--frozen', '--seed', '5');
     expect(seed.code).toBe(1);
     expect(seed.stderr).toContain('--frozen: inputs or recipe differ');
     expect(seed.stderr).toContain('dermamnist recipe split.seed: 0 -> 5');
-    const size = cli('convert', '--source', 'ham10000', '--input', raw, '--out', out, '--size', '28', '--frozen');
+    const size = cli('convert', '--source', 'ham10000', '--input', fx.raw, '--out', fx.out, '--size', '28', '--frozen');
     expect(size.code).toBe(1);
     expect(size.stderr).toContain('dermamnist recipe sizes: [28,64] -> [28]');
-    const raw2 = await copyDir(raw, join(tmp, 'raw-frozen'));
+    const raw2 = await copyDir(fx.raw, join(fx.tmp, 'raw-frozen'));
     await writeFile(join(raw2, 'HAM10000_metadata.csv'), (await readFile(join(raw2, 'HAM10000_metadata.csv'), 'utf8')).replace('vidir_modern', 'vidir_molemax'));
-    const input = cli('convert', '--source', 'ham10000', '--input', raw2, '--out', out, '--size', '28,64', '--frozen');
+    const input = cli('convert', '--source', 'ham10000', '--input', raw2, '--out', fx.out, '--size', '28,64', '--frozen');
     expect(input.code).toBe(1);
     expect(input.stderr).toMatch(/dermamnist input modified: HAM10000_metadata\.csv/);
-    expect(await snapshot(out)).toEqual(before);
+    expect(await snapshot(fx.out)).toEqual(before);
     // A missing lock is refused too, and the output folder is not even created.
-    const none = cli('convert', '--source', 'ham10000', '--input', raw, '--out', join(tmp, 'out-none'), '--frozen');
+    const none = cli('convert', '--source', 'ham10000', '--input', fx.raw, '--out', join(fx.tmp, 'out-none'), '--frozen');
     expect(none.code).toBe(1);
     expect(none.stderr).toMatch(/--frozen needs an existing lock/);
-    expect(await snapshot(join(tmp, 'out-none'))).toEqual({});
+    expect(await snapshot(join(fx.tmp, 'out-none'))).toEqual({});
   });
 
   it('--frozen refuses outputs whose hashes would differ and keeps none of them', async () => {
-    const out3 = await copyDir(out, join(tmp, 'out-frozen-outputs'));
+    const out3 = await copyDir(fx.out, join(fx.tmp, 'out-frozen-outputs'));
     const lockPath = join(out3, 'datasets.lock.json');
     const l = await readLock(lockPath);
     // Same inputs and recipe, but the lock says the 64px NPZ had other bytes.
     l.datasets['dermamnist']!.sizes['64']!.formats['npz']!.files[0]!.sha256 = '0'.repeat(64);
     await writeLock(lockPath, l);
     const before = await snapshot(out3);
-    const r = cli('convert', '--source', 'ham10000', '--input', raw, '--out', out3, '--size', '28,64', '--frozen');
+    const r = cli('convert', '--source', 'ham10000', '--input', fx.raw, '--out', out3, '--size', '28,64', '--frozen');
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('--frozen: outputs differ');
     expect(r.stderr).toMatch(/dermamnist_64\.npz: would change \(\d+ bytes sha256 000000000000 -> /);

@@ -1,28 +1,11 @@
 // MedMNIST's AUC/ACC against scikit-learn and numpy (/usr/bin/python3), for every task type, with random
 // and tied scores; Python's float formatting against Python itself.
-import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { rng } from '../src/image/synth.js';
 import type { Task } from '../src/pipeline/contract.js';
 import { getACC, getAUC, rocAuc, type Matrix } from '../src/verify/metrics.js';
 import { pythonFixed3, pythonFloatRepr } from '../src/verify/python-format.js';
-
-function python(code: string, input: unknown): unknown {
-  const r = spawnSync('/usr/bin/python3', ['-c', code], { input: JSON.stringify(input), encoding: 'utf8', maxBuffer: 64 << 20 });
-  if (r.status !== 0) throw new Error(`python failed: ${r.stderr}`);
-  return JSON.parse(r.stdout);
-}
-
-/** Deterministic uniform [0, 1) numbers (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { python, pythonJson } from './support/run-cli.js';
 
 // The official definitions, re-implemented from medmnist/evaluator.py (v3) on top of scikit-learn, plus
 // scikit-learn's roc_auc_score per column for the AUC building block.
@@ -122,7 +105,7 @@ for (const tied of [false, true]) {
 }
 
 describe('MedMNIST metrics equal scikit-learn / the official definitions', () => {
-  const expected = python(OFFICIAL, CASES) as { auc: number; acc: number; columnAuc: number[] }[];
+  const expected = pythonJson(OFFICIAL, CASES) as { auc: number; acc: number; columnAuc: number[] }[];
 
   CASES.forEach((c, i) => {
     it(c.name, () => {
@@ -153,8 +136,8 @@ describe('MedMNIST metrics equal scikit-learn / the official definitions', () =>
     const yTrue: Matrix<Uint8Array> = { rows: 4, columns: 1, data: Uint8Array.from([0, 0, 1, 1]) };
     const yScore: Matrix<Float64Array> = { rows: 4, columns: 3, data: new Float64Array(12).fill(1 / 3) };
     expect(() => getAUC('multi-class', yTrue, yScore)).toThrow(/class 2 \(one-vs-rest\): only one class present/);
-    const r = spawnSync('/usr/bin/python3', ['-c', 'from sklearn.metrics import roc_auc_score; roc_auc_score([0, 0, 0, 0], [0.1, 0.2, 0.3, 0.4])'], { encoding: 'utf8' });
-    expect(r.status).not.toBe(0);
+    const r = python('from sklearn.metrics import roc_auc_score; roc_auc_score([0, 0, 0, 0], [0.1, 0.2, 0.3, 0.4])');
+    expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/Only one class present/);
   });
 });
@@ -169,7 +152,7 @@ describe('Python number formatting', () => {
   for (let i = 0; i < 100; i++) values.push(r());
 
   it('pythonFloatRepr matches repr() and numpy float64 str (what pandas writes)', () => {
-    const py = python(
+    const py = pythonJson(
       'import json,sys\nimport numpy as np\nv=[float(x) for x in json.load(sys.stdin)]\nprint(json.dumps([[repr(x), str(np.float64(x)), str(np.array([x]).astype(str)[0])] for x in v]))',
       // As text, so that Python reads floats (JSON would give the int 0 and lose -0).
       values.map((v) => (Object.is(v, -0) ? '-0' : String(v))),
@@ -187,7 +170,7 @@ describe('Python number formatting', () => {
     for (let j = 1; j < 16; j += 2) v.push(j / 16);
     for (let i = 0; i < 500; i++) v.push(r());
     for (let i = 0; i < 200; i++) v.push(Math.round(r() * 2000) / 2000);
-    const py = python('import json,sys\nprint(json.dumps([f"{float(x):.3f}" for x in json.load(sys.stdin)]))', v.map(String)) as string[];
+    const py = pythonJson('import json,sys\nprint(json.dumps([f"{float(x):.3f}" for x in json.load(sys.stdin)]))', v.map(String)) as string[];
     v.forEach((x, i) => expect(pythonFixed3(x), `value ${x}`).toBe(py[i]));
   });
 });

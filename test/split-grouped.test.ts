@@ -13,7 +13,8 @@ import { SPLITS } from '../src/pipeline/contract.js';
 import { UsageError } from '../src/pipeline/errors.js';
 import { closestSubset, splitGrouped } from '../src/split/grouped.js';
 import { ratio712, ratio91, splitOfficial } from '../src/split/official.js';
-import { cli, readSamplesCsv } from './converters-live.js';
+import { readSamplesCsv } from './converters-live.js';
+import { cli } from './support/run-cli.js';
 
 const SPEC712 = { flag: 'g712', groupName: 'group', officialSplit: 'ratio-7-1-2' } as DatasetSpec;
 const SPEC91 = { flag: 'g91', groupName: 'group', officialSplit: 'source-test-9-1' } as DatasetSpec;
@@ -187,7 +188,7 @@ describe('grouped split through the CLI on HAM10000', () => {
   });
 
   it('keeps every lesion_id in one split', async () => {
-    const r = cli('convert', '--source', 'ham10000', '--input', join(dir, 'in'), '--out', join(dir, 'out'), '--split', 'grouped');
+    const r = cli(['convert', '--source', 'ham10000', '--input', join(dir, 'in'), '--out', join(dir, 'out'), '--split', 'grouped']);
     expect(r.code, r.stderr).toBe(0);
     const rows = await readSamplesCsv(join(dir, 'out', 'dermamnist.samples.csv'));
     expect(rows.length).toBe(40);

@@ -10,7 +10,8 @@ import { pbc } from '../converters/pbc/index.js';
 import { csvRow } from '../src/metadata/csv.js';
 import { rng } from '../src/image/synth.js';
 import type { SplitName } from '../src/pipeline/contract.js';
-import { cli, compareWithPillow, readSamplesCsv } from './converters-live.js';
+import { compareWithPillow, readSamplesCsv } from './converters-live.js';
+import { cli } from './support/run-cli.js';
 
 let dir = '';
 beforeAll(async () => {
@@ -64,7 +65,7 @@ describe('--split manifest:FILE', () => {
     const manifest = join(dir, 'bloodmnist_split_info.csv');
     const entries = await writeManifest(manifest, ids, 1, 2);
     const out = join(dir, 'out-pbc');
-    const r = cli('convert', '--source', 'pbc', '--input', join(dir, 'pbc'), '--out', out, '--split', `manifest:${manifest}`);
+    const r = cli(['convert', '--source', 'pbc', '--input', join(dir, 'pbc'), '--out', out, '--split', `manifest:${manifest}`]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/2 scanned image\(s\) not listed/);
     const rows = await readSamplesCsv(join(out, 'bloodmnist.samples.csv'));
@@ -80,7 +81,7 @@ describe('--split manifest:FILE', () => {
     const manifest = join(dir, 'breast.csv');
     const entries = await writeManifest(manifest, names, 2);
     const out = join(dir, 'out-busi');
-    const r = cli('convert', '--source', 'busi', '--input', join(dir, 'busi'), '--out', out, '--split', `manifest:${manifest}`);
+    const r = cli(['convert', '--source', 'busi', '--input', join(dir, 'busi'), '--out', out, '--split', `manifest:${manifest}`]);
     expect(r.code, r.stderr).toBe(0);
     const rows = await readSamplesCsv(join(out, 'breastmnist.samples.csv'));
     expect(rows.map((x) => `${x.split},${x.index},${x.image_id}.png`)).toEqual(expected(entries));
@@ -88,7 +89,7 @@ describe('--split manifest:FILE', () => {
 
   it('fails clearly on an unknown image id, a gap in the indexes, a bad split name and a missing file', async () => {
     const out = join(dir, 'out-bad');
-    const run = (file: string) => cli('convert', '--source', 'pbc', '--input', join(dir, 'pbc'), '--out', out, '--split', `manifest:${file}`);
+    const run = (file: string) => cli(['convert', '--source', 'pbc', '--input', join(dir, 'pbc'), '--out', out, '--split', `manifest:${file}`]);
     const scan = await pbc.scan(join(dir, 'pbc'));
     const id = scan.samples['bloodmnist']![0]!.id;
     const bad = join(dir, 'bad.csv');

@@ -3,25 +3,12 @@
 import { execFileSync } from 'node:child_process';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readLock, writeLock, type Lockfile } from '../src/lock/lockfile.js';
-import { cli, convertCli, copyDir, fakeRaw, flipByte, tempDir } from './lock-helpers.js';
+import { describe, expect, it } from 'vitest';
+import { writeLock, type Lockfile } from '../src/lock/lockfile.js';
+import { cli, convertCli, convertedFixture, copyDir, flipByte } from './lock-helpers.js';
+import { pythonOk } from './support/run-cli.js';
 
-let tmp: string;
-let raw: string;
-let out: string;
-let lock: Lockfile;
-
-beforeAll(async () => {
-  tmp = await tempDir('verify');
-  raw = await fakeRaw(join(tmp, 'raw'));
-  out = join(tmp, 'out');
-  convertCli(raw, out);
-  lock = await readLock(join(out, 'datasets.lock.json'));
-});
-afterAll(async () => {
-  await rm(tmp, { recursive: true, force: true });
-});
+const fx = convertedFixture('verify');
 
 function outputNames(l: Lockfile): string[] {
   const d = l.datasets['dermamnist']!;
@@ -30,17 +17,17 @@ function outputNames(l: Lockfile): string[] {
 
 describe('verify', () => {
   it('passes on an untouched build, with --content and --inputs', () => {
-    const r = cli('verify', out, '--content', '--inputs', raw);
+    const r = cli('verify', fx.out, '--content', '--inputs', fx.raw);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/verify: 5 outputs, 2 decoded contents, 41 raw inputs match /);
   });
 
   it('reports a flipped byte in any output with the file name', async () => {
-    const names = outputNames(lock).sort();
+    const names = outputNames(fx.lock).sort();
     expect(names).toEqual(['dermamnist.json', 'dermamnist.npz', 'dermamnist.samples.csv', 'dermamnist_64.json', 'dermamnist_64.npz']);
     // One byte flipped in every output at once: each must be named, none masks another.
-    const dir = await copyDir(out, join(tmp, 'flipped'));
+    const dir = await copyDir(fx.out, join(fx.tmp, 'flipped'));
     for (const name of names) await flipByte(join(dir, name));
     const r = cli('verify', dir, '--json');
     expect(r.code).toBe(1);
@@ -59,7 +46,7 @@ describe('verify', () => {
   });
 
   it('reports missing and unexpected files', async () => {
-    const dir = await copyDir(out, join(tmp, 'missing'));
+    const dir = await copyDir(fx.out, join(fx.tmp, 'missing'));
     await rename(join(dir, 'dermamnist_64.npz'), join(dir, 'dermamnist_64.npz.bak'));
     const r = cli('verify', dir);
     expect(r.code).toBe(1);
@@ -68,7 +55,7 @@ describe('verify', () => {
   });
 
   it('--content finds decoded pixels that differ, by split', async () => {
-    const dir = await copyDir(out, join(tmp, 'content'));
+    const dir = await copyDir(fx.out, join(fx.tmp, 'content'));
     // Flip a byte inside the last test image of the NPZ (stored members: data lies before the directory).
     const npz = join(dir, 'dermamnist.npz');
     const { readNpz } = await import('../src/formats/npz.js');
@@ -86,9 +73,9 @@ describe('verify', () => {
   });
 
   it('marks the recipe stale when outputs were rebuilt with a changed option', async () => {
-    const dir = await copyDir(out, join(tmp, 'stale'));
+    const dir = await copyDir(fx.out, join(fx.tmp, 'stale'));
     // Rebuild with another seed, recording the lock elsewhere: the folder's lock now describes other outputs.
-    convertCli(raw, dir, '--seed', '7', '--lock', join(tmp, 'elsewhere.lock.json'));
+    convertCli(fx.raw, dir, '--seed', '7', '--lock', join(fx.tmp, 'elsewhere.lock.json'));
     const r = cli('verify', dir);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('stale recipe:      split.seed  (0 in the lock, 7 in dermamnist.json)');
@@ -97,12 +84,12 @@ describe('verify', () => {
   });
 
   it('marks the recipe stale when this tool would build differently', async () => {
-    const lockPath = join(tmp, 'old-tool.lock.json');
-    const l = structuredClone(lock);
+    const lockPath = join(fx.tmp, 'old-tool.lock.json');
+    const l = structuredClone(fx.lock);
     l.datasets['dermamnist']!.recipe.tool.version = '0.0.1';
     l.datasets['dermamnist']!.recipe.pixels.filter = 'bilinear';
     await writeLock(lockPath, l);
-    const r = cli('verify', out, '--lock', lockPath, '--json');
+    const r = cli('verify', fx.out, '--lock', lockPath, '--json');
     expect(r.code).toBe(1);
     const kinds = (JSON.parse(r.stdout) as { changes: { kind: string; name: string; detail?: string }[] }).changes;
     expect(kinds).toEqual(
@@ -116,7 +103,7 @@ describe('verify', () => {
   });
 
   it('--inputs catches a changed, a missing and an added raw file', async () => {
-    const raw2 = await copyDir(raw, join(tmp, 'raw-changed'));
+    const raw2 = await copyDir(fx.raw, join(fx.tmp, 'raw-changed'));
     const meta = await readFile(join(raw2, 'HAM10000_metadata.csv'), 'utf8');
     const [, first, second] = meta.split('\n');
     const changedId = /ISIC_\d{7}/.exec(first!)![0];
@@ -134,7 +121,7 @@ describe('verify', () => {
       meta.replace(second! + '\n', '') + second!.replace(goneId, 'ISIC_0099999') + '\n',
     );
     const rel = (p: string): string => p.slice(raw2.length + 1);
-    const r = cli('verify', out, '--inputs', `ham10000=${raw2}`, '--json');
+    const r = cli('verify', fx.out, '--inputs', `ham10000=${raw2}`, '--json');
     expect(r.code).toBe(1);
     const changes = (JSON.parse(r.stdout) as { changes: { kind: string; name: string }[] }).changes.map((c) => `${c.kind} ${c.name}`);
     expect(changes.sort()).toEqual(
@@ -143,30 +130,30 @@ describe('verify', () => {
   });
 
   it('gives a clear error for a lock that breaks the schema', async () => {
-    const lockPath = join(tmp, 'broken.lock.json');
-    const l = JSON.parse(JSON.stringify(lock)) as Record<string, unknown> & { datasets: Record<string, Record<string, unknown>> };
+    const lockPath = join(fx.tmp, 'broken.lock.json');
+    const l = JSON.parse(JSON.stringify(fx.lock)) as Record<string, unknown> & { datasets: Record<string, Record<string, unknown>> };
     delete l.datasets['dermamnist']!['recipeSha256'];
     l.datasets['dermamnist']!['samplesCsv'] = { name: 'dermamnist.samples.csv', bytes: 1, sha256: 'xyz' };
     await writeFile(lockPath, JSON.stringify(l));
-    const r = cli('verify', out, '--lock', lockPath);
+    const r = cli('verify', fx.out, '--lock', lockPath);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`${lockPath} is not a valid lock file (schemas/lock.schema.json):`);
     expect(r.stderr).toContain("/datasets/dermamnist: must have required property 'recipeSha256'");
     expect(r.stderr).toContain('/datasets/dermamnist/samplesCsv/sha256: must match pattern "^[0-9a-f]{64}$"');
     await writeFile(lockPath, '{"lockfileVersion": 1, "datasets": ');
-    const j = cli('verify', out, '--lock', lockPath);
+    const j = cli('verify', fx.out, '--lock', lockPath);
     expect(j.code).toBe(1);
     expect(j.stderr).toContain(`${lockPath} is not valid JSON`);
   });
 
   it('--official checks present official files against their MD5s', async () => {
-    const dir = join(tmp, 'official');
-    const lockPath = join(tmp, 'official.lock.json');
-    await copyDir(join(out), dir);
+    const dir = join(fx.tmp, 'official');
+    const lockPath = join(fx.tmp, 'official.lock.json');
+    await copyDir(join(fx.out), dir);
     await writeFile(join(dir, 'pathmnist.npz'), 'pretend official pathmnist');
     await writeFile(join(dir, 'bloodmnist_64.npz'), 'pretend official bloodmnist 64');
     const md5 = (p: string): string =>
-      execFileSync('/usr/bin/python3', ['-c', 'import hashlib,sys;print(hashlib.md5(open(sys.argv[1],"rb").read()).hexdigest())', p], { encoding: 'utf8' }).trim();
+      pythonOk('import hashlib,sys;print(hashlib.md5(open(sys.argv[1],"rb").read()).hexdigest())', [p]).trim();
     const files = {
       'pathmnist.npz': { md5: md5(join(dir, 'pathmnist.npz')), url: 'u1' },
       'bloodmnist_64.npz': { md5: md5(join(dir, 'bloodmnist_64.npz')), url: 'u2' },

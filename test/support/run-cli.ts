@@ -1,4 +1,5 @@
-// Test support: run the real CLI (compiled dist/, as users run it) and the reference Python.
+// Test support: the one place that runs the real CLI (compiled dist/, as users run it) and the
+// reference Python, and makes temp dirs.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const BIN = join(ROOT, 'bin', 'medmnist-build.js');
-/** Debian's python3 with numpy and Pillow (the pyenv python3 on PATH has neither). */
+/** Debian's python3 with numpy, Pillow and scikit-learn (the pyenv python3 on PATH has none). */
 export const PY = '/usr/bin/python3';
 
 export interface Run {
@@ -16,14 +17,67 @@ export interface Run {
   stderr: string;
 }
 
-export function cli(args: string[], opts: { cwd?: string } = {}): Run {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: opts.cwd ?? ROOT, encoding: 'utf8', maxBuffer: 64 << 20 });
+export interface RunOptions {
+  /** Working directory (default: ROOT). */
+  cwd?: string;
+  /** Variables added to (or, set to '', blanked in) the inherited environment. */
+  env?: Record<string, string>;
+  /** Written to the child's stdin. */
+  input?: string;
+}
+
+function run(cmd: string, args: string[], opts: RunOptions): Run {
+  const r = spawnSync(cmd, args, {
+    cwd: opts.cwd ?? ROOT,
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+    ...(opts.env ? { env: { ...process.env, ...opts.env } } : {}),
+    ...(opts.input !== undefined ? { input: opts.input } : {}),
+  });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
-export function python(script: string, args: string[] = []): Run {
-  const r = spawnSync(PY, ['-c', script, ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+/** `node bin/medmnist-build.js ...args` (the built CLI: run tsc first). */
+export function cli(args: string[], opts: RunOptions = {}): Run {
+  return run(process.execPath, [BIN, ...args], opts);
+}
+
+/** The CLI's stdout; throws with its stderr when it exits non-zero. */
+export function cliOk(args: string[], opts: RunOptions = {}): string {
+  const r = cli(args, opts);
+  if (r.code !== 0) throw new Error(`medmnist-build ${args.join(' ')} exited ${r.code}:\n${r.stderr}`);
+  return r.stdout;
+}
+
+/** `/usr/bin/python3 -c script ...args`. */
+export function python(script: string, args: string[] = [], opts: RunOptions = {}): Run {
+  return run(PY, ['-c', script, ...args], opts);
+}
+
+/** The script's stdout; throws with its stderr when it exits non-zero. */
+export function pythonOk(script: string, args: string[] = [], opts: RunOptions = {}): string {
+  const r = python(script, args, opts);
+  if (r.code !== 0) throw new Error(`python failed (${r.code}):\n${r.stderr}`);
+  return r.stdout;
+}
+
+/** `/usr/bin/python3 -c script ...args` with binary stdin and stdout; throws with its stderr when it exits non-zero. */
+export function pythonBytes(script: string, args: string[] = [], input?: Uint8Array): Buffer {
+  const r = spawnSync(PY, ['-c', script, ...args], { cwd: ROOT, maxBuffer: 64 << 20, ...(input ? { input } : {}) });
+  if (r.status !== 0) throw new Error(`python failed (${r.status ?? -1}):\n${r.stderr.toString()}`);
+  return r.stdout;
+}
+
+/** `/usr/bin/python3 file ...args`; returns its stdout, throws with its stderr when it exits non-zero. */
+export function pythonFileOk(file: string, args: string[] = []): string {
+  const r = run(PY, [file, ...args], {});
+  if (r.code !== 0) throw new Error(`python ${file} failed (${r.code}):\n${r.stderr}`);
+  return r.stdout;
+}
+
+/** Send `input` as JSON on stdin, parse the script's stdout as JSON; throws when it exits non-zero. */
+export function pythonJson(script: string, input: unknown): unknown {
+  return JSON.parse(pythonOk(script, [], { input: JSON.stringify(input) }));
 }
 
 const made: string[] = [];
