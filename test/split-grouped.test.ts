@@ -117,7 +117,7 @@ describe('grouped split', () => {
       const j = Math.floor(r() * (i + 1));
       [sizes[i], sizes[j]] = [sizes[j]!, sizes[i]!];
     }
-    const left = [...REAL_CLASS_COUNTS];
+    const left: number[] = [...REAL_CLASS_COUNTS];
     const samples: Sample[] = [];
     sizes.forEach((k, g) => {
       let c = left.findIndex((n) => n >= k);
