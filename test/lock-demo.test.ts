@@ -47,6 +47,13 @@ describe('repository datasets.lock.json', () => {
     expect(r.stdout).toBe('');
   });
 
+  it('re-fits the reference model to the locked semantic fingerprints (verify --semantic)', () => {
+    expect(demo.code, demo.stderr).toBe(0);
+    const r = cli('verify', out, '--lock', REPO_LOCK, '--semantic');
+    expect(r.code, `${r.stdout}${r.stderr}\n${REGENERATE}`).toBe(0);
+    expect(r.stderr).toMatch(/6 reference-model fingerprints match/);
+  });
+
   it('locks the raw fake downloads too (verify --inputs)', async () => {
     const args: string[] = [];
     for (const c of CONVERTERS) {

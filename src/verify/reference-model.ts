@@ -97,6 +97,8 @@ interface FeatureSet {
   labelColumns: number;
 }
 
+const FEATURE_BATCH_BYTES = 4 << 20;
+
 async function readFeatures(loc: SplitLocation): Promise<{ pool: Pooling; set: FeatureSet }> {
   const source = await openSplit(loc);
   const rgb = loc.spec.nChannels === 3;
@@ -105,7 +107,9 @@ async function readFeatures(loc: SplitLocation): Promise<{ pool: Pooling; set: F
   let x = new Float32Array(1024 * pool.features);
   let labels = new Uint8Array(1024 * source.labelColumns);
   let rows = 0;
-  for await (const b of source.batches(256)) {
+  // Batches of about 4 MB of pixels: memory stays flat at 224 px and above (256 rows would be 38 MB).
+  const itemBytes = source.itemShape.reduce((a, b) => a * b, 1);
+  for await (const b of source.batches(Math.max(1, Math.min(256, Math.floor(FEATURE_BATCH_BYTES / itemBytes))))) {
     while ((rows + b.count) * pool.features > x.length) {
       const grown = new Float32Array(x.length * 2);
       grown.set(x);
