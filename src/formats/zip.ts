@@ -28,6 +28,25 @@ export interface ZipMemberWriter {
   end(): Promise<void>;
 }
 
+/** CRC and byte count of a member's uncompressed data, held to the size declared up front. */
+class MemberTally {
+  crc = 0;
+  private written = 0;
+  constructor(private readonly name: string, private readonly size: number) {}
+
+  add(chunk: Uint8Array): void {
+    this.crc = crc32(chunk, this.crc);
+    this.written += chunk.length;
+    if (this.written > this.size) throw new Error(`zip: member ${this.name} exceeds its declared size ${this.size}`);
+  }
+
+  /** Throws unless exactly the declared size was written; returns the final CRC. */
+  finish(): number {
+    if (this.written !== this.size) throw new Error(`zip: member ${this.name} has ${this.written} bytes, declared ${this.size}`);
+    return this.crc >>> 0;
+  }
+}
+
 export interface ZipWriterOptions {
   /**
    * Sizes and offsets at or above this use ZIP64 records (default 0xFFFFFFFF, as the format requires).
@@ -113,22 +132,19 @@ export class ZipWriter {
     this.open = true;
     const nameBuf = Buffer.from(name, 'utf8');
     const offset = await this.localHeader(nameBuf, { method: 0, crc: 0, size, compressedSize: size, zip64: this.needs64(size) });
-    let crc = 0;
-    let written = 0;
+    const tally = new MemberTally(name, size);
     return {
       write: async (chunk) => {
-        crc = crc32(chunk, crc);
-        written += chunk.length;
-        if (written > size) throw new Error(`zip: member ${name} exceeds its declared size ${size}`);
+        tally.add(chunk);
         await this.append(chunk);
       },
       end: async () => {
-        if (written !== size) throw new Error(`zip: member ${name} has ${written} bytes, declared ${size}`);
+        const crc = tally.finish();
         await this.flush();
         const c = Buffer.alloc(4);
-        c.writeUInt32LE(crc >>> 0, 0);
+        c.writeUInt32LE(crc, 0);
         await this.fh.write(c, 0, 4, offset + 14);
-        this.entries.push({ name: nameBuf, crc: crc >>> 0, compressedSize: size, size, offset, method: 0 });
+        this.entries.push({ name: nameBuf, crc, compressedSize: size, size, offset, method: 0 });
         this.open = false;
       },
     };
@@ -157,18 +173,15 @@ export class ZipWriter {
       if (failure) throw failure;
       while (out.length > 0) await this.append(out.shift()!);
     };
-    let crc = 0;
-    let written = 0;
+    const tally = new MemberTally(name, size);
     return {
       write: async (chunk) => {
-        crc = crc32(chunk, crc);
-        written += chunk.length;
-        if (written > size) throw new Error(`zip: member ${name} exceeds its declared size ${size}`);
+        tally.add(chunk);
         await new Promise<void>((resolve, reject) => z.write(chunk, (err) => (err ? reject(err) : resolve())));
         await drain();
       },
       end: async () => {
-        if (written !== size) throw new Error(`zip: member ${name} has ${written} bytes, declared ${size}`);
+        const crc = tally.finish();
         const ended = once(z, 'end');
         z.end();
         await ended;
@@ -177,7 +190,7 @@ export class ZipWriter {
         const compressedSize = this.pos - dataStart;
         if (!zip64 && this.needs64(compressedSize)) throw new Error(`zip: member ${name} deflated to ${compressedSize} bytes without ZIP64`);
         const c = Buffer.alloc(4);
-        c.writeUInt32LE(crc >>> 0, 0);
+        c.writeUInt32LE(crc, 0);
         await this.fh.write(c, 0, 4, offset + 14);
         if (zip64) {
           const z64 = Buffer.alloc(8);
@@ -188,7 +201,7 @@ export class ZipWriter {
           cs.writeUInt32LE(compressedSize, 0);
           await this.fh.write(cs, 0, 4, offset + 18);
         }
-        this.entries.push({ name: nameBuf, crc: crc >>> 0, compressedSize, size, offset, method: 8 });
+        this.entries.push({ name: nameBuf, crc, compressedSize, size, offset, method: 8 });
         this.open = false;
       },
     };
