@@ -5,11 +5,11 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ham10000 } from '../converters/ham10000/index.js';
 import { npzFormat, readNpz } from '../src/formats/npz.js';
-import { convert } from '../src/pipeline/convert.js';
-import { SPLITS } from '../src/pipeline/contract.js';
-import { evaluateModel } from '../src/verify/evaluate.js';
-import { semanticFingerprint } from '../src/verify/fingerprint.js';
-import { fitReferenceModel, referenceModelOnnx } from '../src/verify/reference-model.js';
+import { convert } from '../src/engine/convert.js';
+import { SPLITS } from '../src/core/contract.js';
+import { evaluateModel } from '../src/evaluate/evaluate.js';
+import { semanticFingerprint } from '../src/evaluate/fingerprint.js';
+import { fitReferenceModel, referenceModelOnnx } from '../src/evaluate/reference-model.js';
 import type { Bench } from './run.js';
 
 async function officialSizedDerma(demoRoot: string, dir: string): Promise<void> {

@@ -12,8 +12,8 @@ import { ham10000 } from '../converters/ham10000/index.js';
 import { dermamnist } from '../converters/ham10000/spec.js';
 import { FORMATS } from '../src/formats/index.js';
 import type { SinkContext } from '../src/formats/sink.js';
-import { synthImage } from '../src/image/synth.js';
-import { SPLITS, type SplitName } from '../src/pipeline/contract.js';
+import { synthImage } from '../converters/_kit/synth.js';
+import { SPLITS, type SplitName } from '../src/core/contract.js';
 import { PACKAGE_ROOT } from '../src/version.js';
 import type { Bench } from './run.js';
 

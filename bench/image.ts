@@ -14,10 +14,10 @@ import { npzFormat } from '../src/formats/npz.js';
 import { decodeFile } from '../src/image/decode.js';
 import type { RasterImage } from '../src/image/raster.js';
 import { resize } from '../src/image/resample.js';
-import type { ResampleFilter } from '../src/pipeline/contract.js';
+import type { ResampleFilter } from '../src/core/contract.js';
 import { baseNameFor } from '../src/formats/sink.js';
-import { convert, type DatasetBuild } from '../src/pipeline/convert.js';
-import { orderedMap } from '../src/pipeline/ordered.js';
+import { convert, type DatasetBuild } from '../src/engine/convert.js';
+import { orderedMap } from '../src/core/ordered.js';
 import { PACKAGE_ROOT } from '../src/version.js';
 import type { Bench } from './run.js';
 

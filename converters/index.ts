@@ -1,6 +1,6 @@
 // The converter registry: one line per source (design §2).
-import type { Converter } from '../src/pipeline/contract.js';
-import { UsageError } from '../src/pipeline/errors.js';
+import type { Converter } from '../src/core/contract.js';
+import { UsageError } from '../src/core/errors.js';
 import { busi } from './busi/index.js';
 import { ham10000 } from './ham10000/index.js';
 import { kather } from './kather/index.js';

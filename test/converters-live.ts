@@ -5,8 +5,8 @@ import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { getConverter } from '../converters/index.js';
-import type { Converter, FakeDownloadOptions } from '../src/pipeline/contract.js';
-import { parseCsv } from '../src/metadata/csv.js';
+import type { Converter, FakeDownloadOptions } from '../src/core/contract.js';
+import { parseCsv } from '../src/core/csv.js';
 import { cleanupTempDirs, pythonOk, tempDir } from './support/run-cli.js';
 
 export interface FakeDownloadFixture {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DiffReport } from '../src/lock/diff.js';
-import { parseCsv } from '../src/metadata/csv.js';
+import { parseCsv } from '../src/core/csv.js';
 import { cli, convertCli, copyDir, fakeRaw } from './lock-helpers.js';
 import { cleanupTempDirs, pythonOk, tempDir } from './support/run-cli.js';
 

@@ -13,7 +13,7 @@ import { arrowFormat } from '../src/formats/arrow.js';
 import { npzFormat, readNpz } from '../src/formats/npz.js';
 import { parquetFormat } from '../src/formats/parquet.js';
 import { pngFormat } from '../src/formats/png-folder.js';
-import { SPLITS } from '../src/pipeline/contract.js';
+import { SPLITS } from '../src/core/contract.js';
 import { collect, treeBytes } from './formats-helpers.js';
 import { cliOk, pythonOk } from './support/run-cli.js';
 

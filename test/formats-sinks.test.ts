@@ -15,8 +15,8 @@ import { openParquetFile, parquetFormat } from '../src/formats/parquet.js';
 import { decodePng, encodePng } from '../src/formats/png-encode.js';
 import { parsePngCsv, pngFormat } from '../src/formats/png-folder.js';
 import type { OutputFormat, SinkContext, SinkRecord } from '../src/formats/sink.js';
-import { SPLITS, type DatasetSpec, type SplitName } from '../src/pipeline/contract.js';
-import { DataError } from '../src/pipeline/errors.js';
+import { SPLITS, type DatasetSpec, type SplitName } from '../src/core/contract.js';
+import { DataError } from '../src/core/errors.js';
 import { collect } from './formats-helpers.js';
 import { pythonOk } from './support/run-cli.js';
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cmykToRgb, decodeFile, narrow16 } from '../src/image/decode.js';
 import { sniffLayout } from '../src/image/sniff.js';
-import { DataError } from '../src/pipeline/errors.js';
+import { DataError } from '../src/core/errors.js';
 
 const FILES = join(import.meta.dirname, 'golden', 'files');
 const tmp = mkdtempSync(join(tmpdir(), 'image-decode-'));

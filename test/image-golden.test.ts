@@ -7,7 +7,7 @@ import { convertMode } from '../src/image/convert.js';
 import { decodeFile } from '../src/image/decode.js';
 import type { RasterImage } from '../src/image/raster.js';
 import { resize } from '../src/image/resample.js';
-import type { ColorMode, ResampleFilter } from '../src/pipeline/contract.js';
+import type { ColorMode, ResampleFilter } from '../src/core/contract.js';
 import { gen, type Pattern } from './golden/generate.js';
 
 const GOLDEN = join(import.meta.dirname, 'golden');

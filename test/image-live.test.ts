@@ -8,7 +8,7 @@ import { convertMode } from '../src/image/convert.js';
 import { cropBox } from '../src/image/crop.js';
 import type { RasterImage } from '../src/image/raster.js';
 import { resizeMany } from '../src/image/resample.js';
-import type { ColorMode, ResampleFilter } from '../src/pipeline/contract.js';
+import type { ColorMode, ResampleFilter } from '../src/core/contract.js';
 import { pythonFileOk } from './support/run-cli.js';
 
 const FILTERS: ResampleFilter[] = ['nearest', 'box', 'bilinear', 'hamming', 'bicubic', 'lanczos'];

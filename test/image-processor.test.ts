@@ -7,9 +7,9 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ham10000 } from '../converters/ham10000/index.js';
 import { createImageProcessor } from '../src/image/processor.js';
-import type { DatasetSpec, PixelRecipe, Sample } from '../src/pipeline/contract.js';
-import { DataError } from '../src/pipeline/errors.js';
-import { orderedMap } from '../src/pipeline/ordered.js';
+import type { DatasetSpec, PixelRecipe, Sample } from '../src/core/contract.js';
+import { DataError } from '../src/core/errors.js';
+import { orderedMap } from '../src/core/ordered.js';
 import { gen } from './golden/generate.js';
 import { pythonBytes } from './support/run-cli.js';
 

@@ -1,10 +1,10 @@
 // MedMNIST's AUC/ACC against scikit-learn and numpy (/usr/bin/python3), for every task type, with random
 // and tied scores; Python's float formatting against Python itself.
 import { describe, expect, it } from 'vitest';
-import { rng } from '../src/image/synth.js';
-import type { Task } from '../src/pipeline/contract.js';
-import { getACC, getAUC, rocAuc, type Matrix } from '../src/verify/metrics.js';
-import { pythonFixed3, pythonFloatRepr } from '../src/verify/python-format.js';
+import { rng } from '../converters/_kit/synth.js';
+import type { Task } from '../src/core/contract.js';
+import { getACC, getAUC, rocAuc, type Matrix } from '../src/evaluate/metrics.js';
+import { pythonFixed3, pythonFloatRepr } from '../src/evaluate/python-format.js';
 import { python, pythonJson } from './support/run-cli.js';
 
 // The official definitions, re-implemented from medmnist/evaluator.py (v3) on top of scikit-learn, plus

@@ -7,9 +7,9 @@ import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { busi } from '../converters/busi/index.js';
 import { pbc } from '../converters/pbc/index.js';
-import { csvRow } from '../src/metadata/csv.js';
-import { rng } from '../src/image/synth.js';
-import type { SplitName } from '../src/pipeline/contract.js';
+import { csvRow } from '../src/core/csv.js';
+import { rng } from '../converters/_kit/synth.js';
+import type { SplitName } from '../src/core/contract.js';
 import { compareWithPillow, readSamplesCsv } from './converters-live.js';
 import { cli } from './support/run-cli.js';
 

@@ -12,7 +12,7 @@ import { KATHER_CLASSES, KATHER_TRAIN_COUNTS } from '../converters/kather/spec.j
 import { CXR_CLASSES, CXR_TRAIN_COUNTS } from '../converters/kermany-cxr/spec.js';
 import { OCT_CLASSES, OCT_TEST_COUNTS, OCT_TRAIN_COUNTS } from '../converters/kermany-oct/spec.js';
 import { PBC_CLASSES, PBC_COUNTS } from '../converters/pbc/spec.js';
-import type { Sample } from '../src/pipeline/contract.js';
+import type { Sample } from '../src/core/contract.js';
 import { splitSamples } from '../src/split/index.js';
 
 // Published sizes (MedMNIST info.py, typed here from the issue, not from our specs).

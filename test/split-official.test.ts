@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { dermamnist, REAL_CLASS_COUNTS } from '../converters/ham10000/spec.js';
-import type { Sample } from '../src/pipeline/contract.js';
+import type { Sample } from '../src/core/contract.js';
 import { ratio712, ratio91, splitOfficial } from '../src/split/official.js';
 import { orderKey, seededOrder } from '../src/split/order.js';
 

@@ -5,8 +5,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import type { FakeDownloadOptions } from '../../src/pipeline/contract.js';
-import { apportion, rng, synthImage } from '../../src/image/synth.js';
+import type { FakeDownloadOptions } from '../../src/core/contract.js';
+import { apportion, rng, synthImage } from '../_kit/synth.js';
 import { BUSI_CLASSES, BUSI_COUNTS, DATASET_FOLDER } from './spec.js';
 
 const SIZES: [number, number][] = [[240, 200], [198, 230], [260, 219], [211, 187]];

@@ -1,4 +1,4 @@
-import type { Converter } from '../../src/pipeline/contract.js';
+import type { Converter } from '../../src/core/contract.js';
 import { writeBusiFake } from './fake.js';
 import { scanBusi } from './scan.js';
 import { breastmnist, source } from './spec.js';

@@ -3,10 +3,10 @@
 // add "_mask_1.png", "_mask_2.png"...). Masks are never read as images (sources.md §7): each must
 // belong to an image in the same folder; an orphan mask means an image is missing and is an error.
 import { join } from 'node:path';
-import type { Sample, ScanResult } from '../../src/pipeline/contract.js';
-import { DataError } from '../../src/pipeline/errors.js';
-import { assertInputDir } from '../../src/pipeline/scan-helpers.js';
-import { UniqueIds, findRoot, readClassFolders, stem } from '../../src/pipeline/class-folders.js';
+import type { Sample, ScanResult } from '../../src/core/contract.js';
+import { DataError } from '../../src/core/errors.js';
+import { assertInputDir } from '../_kit/scan-helpers.js';
+import { UniqueIds, findRoot, readClassFolders, stem } from '../_kit/class-folders.js';
 import { BUSI_CLASSES, BUSI_LABEL, DATASET_FOLDER, breastmnist, source } from './spec.js';
 
 const PNG_RE = /\.png$/i;

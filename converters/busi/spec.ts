@@ -1,5 +1,5 @@
 // BUSI, Dataset_BUSI_with_GT (Al-Dhabyani et al. 2020) -> BreastMNIST: facts from reference/sources.md §7.
-import type { DatasetSpec, SourceInfo } from '../../src/pipeline/contract.js';
+import type { DatasetSpec, SourceInfo } from '../../src/core/contract.js';
 
 /** BUSI's class folders. */
 export const BUSI_CLASSES = ['benign', 'malignant', 'normal'] as const;

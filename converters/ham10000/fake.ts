@@ -4,9 +4,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import type { FakeDownloadOptions } from '../../src/pipeline/contract.js';
-import { csvRow } from '../../src/metadata/csv.js';
-import { apportion, rng, synthImage } from '../../src/image/synth.js';
+import type { FakeDownloadOptions } from '../../src/core/contract.js';
+import { csvRow } from '../../src/core/csv.js';
+import { apportion, rng, synthImage } from '../_kit/synth.js';
 import { DX_CODES, REAL_CLASS_COUNTS } from './spec.js';
 
 const DX_TYPES = ['histo', 'follow_up', 'consensus', 'confocal'];

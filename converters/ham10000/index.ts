@@ -1,4 +1,4 @@
-import type { Converter } from '../../src/pipeline/contract.js';
+import type { Converter } from '../../src/core/contract.js';
 import { writeHam10000Fake } from './fake.js';
 import { scanHam10000 } from './scan.js';
 import { dermamnist, source } from './spec.js';

@@ -1,9 +1,10 @@
 // Reads a HAM10000 download as users have it: HAM10000_metadata(.csv) and ISIC_XXXXXXX.jpg images in
 // HAM10000_images_part_1/ and _part_2/, flat in one folder, or anywhere below the input folder.
 import { basename } from 'node:path';
-import type { Sample, ScanResult } from '../../src/pipeline/contract.js';
-import { DataError } from '../../src/pipeline/errors.js';
-import { assertInputDir, readTable, walkFiles } from '../../src/pipeline/scan-helpers.js';
+import type { Sample, ScanResult } from '../../src/core/contract.js';
+import { DataError } from '../../src/core/errors.js';
+import { readTable } from '../../src/core/csv.js';
+import { assertInputDir, walkFiles } from '../_kit/scan-helpers.js';
 import { DX_CODES, dermamnist, source } from './spec.js';
 
 const IMAGE_RE = /^(ISIC_\d{7})\.jpe?g$/i;

@@ -1,5 +1,5 @@
 // HAM10000 (Tschandl et al. 2018) -> DermaMNIST: facts from reference/sources.md §3.
-import type { DatasetSpec, SourceInfo } from '../../src/pipeline/contract.js';
+import type { DatasetSpec, SourceInfo } from '../../src/core/contract.js';
 
 /** dx codes in MedMNIST label order (alphabetical): akiec = 0 ... vasc = 6. */
 export const DX_CODES = ['akiec', 'bcc', 'bkl', 'df', 'mel', 'nv', 'vasc'] as const;

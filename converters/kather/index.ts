@@ -1,4 +1,4 @@
-import type { Converter } from '../../src/pipeline/contract.js';
+import type { Converter } from '../../src/core/contract.js';
 import { writeKatherFake } from './fake.js';
 import { scanKather } from './scan.js';
 import { pathmnist, source } from './spec.js';

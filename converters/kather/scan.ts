@@ -2,10 +2,10 @@
 // CRC-VAL-HE-7K/ side by side, each with the nine class folders of <CLASS>-<id>.tif tiles. The folder
 // holding the two archives may be --input itself or up to two levels below it.
 import { join } from 'node:path';
-import type { Sample, ScanResult } from '../../src/pipeline/contract.js';
-import { DataError } from '../../src/pipeline/errors.js';
-import { assertInputDir } from '../../src/pipeline/scan-helpers.js';
-import { UniqueIds, findRoot, listDir, readClassFolders, stem } from '../../src/pipeline/class-folders.js';
+import type { Sample, ScanResult } from '../../src/core/contract.js';
+import { DataError } from '../../src/core/errors.js';
+import { assertInputDir } from '../_kit/scan-helpers.js';
+import { UniqueIds, findRoot, listDir, readClassFolders, stem } from '../_kit/class-folders.js';
 import { KATHER_CLASSES, TEST_ARCHIVE, TRAIN_ARCHIVE, TRAIN_ARCHIVE_NONORM, pathmnist, source } from './spec.js';
 
 const TIFF_RE = /\.tiff?$/i;

@@ -1,5 +1,5 @@
 // NCT-CRC-HE-100K + CRC-VAL-HE-7K (Kather et al. 2018) -> PathMNIST: facts from reference/sources.md §1.
-import type { DatasetSpec, SourceInfo } from '../../src/pipeline/contract.js';
+import type { DatasetSpec, SourceInfo } from '../../src/core/contract.js';
 
 /** Class folder names in MedMNIST label order (ADI = 0 ... TUM = 8). */
 export const KATHER_CLASSES = ['ADI', 'BACK', 'DEB', 'LYM', 'MUC', 'MUS', 'NORM', 'STR', 'TUM'] as const;

@@ -5,8 +5,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import type { FakeDownloadOptions } from '../../src/pipeline/contract.js';
-import { apportion, rng, synthImage } from '../../src/image/synth.js';
+import type { FakeDownloadOptions } from '../../src/core/contract.js';
+import { apportion, rng, synthImage } from '../_kit/synth.js';
 import { CXR_CLASSES, CXR_TRAIN_COUNTS } from './spec.js';
 
 const SIZES: [number, number][] = [[320, 272], [288, 330], [410, 300], [256, 251], [300, 200]];

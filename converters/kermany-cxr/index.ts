@@ -1,4 +1,4 @@
-import type { Converter } from '../../src/pipeline/contract.js';
+import type { Converter } from '../../src/core/contract.js';
 import { writeKermanyCxrFake } from './fake.js';
 import { scanKermanyCxr } from './scan.js';
 import { pneumoniamnist, source } from './spec.js';

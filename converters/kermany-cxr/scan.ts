@@ -10,10 +10,10 @@
 //   NORMAL-<N>-<k>.jpeg, BACTERIA-<N>-<k>.jpeg, VIRUS-...   -> patient <N>, normal | bacteria | virus
 // Other names are accepted without a patient id (each is then its own group) and finding = the class.
 import { join } from 'node:path';
-import type { Sample, ScanResult } from '../../src/pipeline/contract.js';
-import { DataError } from '../../src/pipeline/errors.js';
-import { assertInputDir } from '../../src/pipeline/scan-helpers.js';
-import { UniqueIds, readPartFolders, stem } from '../../src/pipeline/class-folders.js';
+import type { Sample, ScanResult } from '../../src/core/contract.js';
+import { DataError } from '../../src/core/errors.js';
+import { assertInputDir } from '../_kit/scan-helpers.js';
+import { UniqueIds, readPartFolders, stem } from '../_kit/class-folders.js';
 import { CXR_CLASSES, pneumoniamnist, source } from './spec.js';
 
 const JPEG_RE = /\.jpe?g$/i;

@@ -1,6 +1,6 @@
 // Kermany et al. ChestXRay2017 (same Mendeley Data record as OCT2017) -> PneumoniaMNIST: facts from
 // reference/sources.md §5.
-import type { DatasetSpec, SourceInfo } from '../../src/pipeline/contract.js';
+import type { DatasetSpec, SourceInfo } from '../../src/core/contract.js';
 import { KERMANY_CITATION, KERMANY_DOI, KERMANY_LICENSE, KERMANY_RECORD } from '../kermany-oct/spec.js';
 
 /** Class folder names in MedMNIST label order (NORMAL = 0, PNEUMONIA = 1). */

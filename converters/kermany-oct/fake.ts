@@ -5,8 +5,8 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import type { FakeDownloadOptions } from '../../src/pipeline/contract.js';
-import { apportion, rng, synthImage } from '../../src/image/synth.js';
+import type { FakeDownloadOptions } from '../../src/core/contract.js';
+import { apportion, rng, synthImage } from '../_kit/synth.js';
 import { OCT_CLASSES, OCT_TRAIN_COUNTS } from './spec.js';
 
 const SIZES: [number, number][] = [[512, 496], [768, 496], [512, 496], [384, 496]];

@@ -1,4 +1,4 @@
-import type { Converter } from '../../src/pipeline/contract.js';
+import type { Converter } from '../../src/core/contract.js';
 import { writeKermanyOctFake } from './fake.js';
 import { scanKermanyOct } from './scan.js';
 import { octmnist, source } from './spec.js';

@@ -3,10 +3,10 @@
 // is read too: its val/ images were taken out of the source's training set, so they count as training
 // images again (the 9:1 rule then splits train + val afresh); source_folder records where each lay.
 import { join } from 'node:path';
-import type { Sample, ScanResult } from '../../src/pipeline/contract.js';
-import { DataError } from '../../src/pipeline/errors.js';
-import { assertInputDir } from '../../src/pipeline/scan-helpers.js';
-import { UniqueIds, readPartFolders, stem } from '../../src/pipeline/class-folders.js';
+import type { Sample, ScanResult } from '../../src/core/contract.js';
+import { DataError } from '../../src/core/errors.js';
+import { assertInputDir } from '../_kit/scan-helpers.js';
+import { UniqueIds, readPartFolders, stem } from '../_kit/class-folders.js';
 import { OCT_CLASSES, octmnist, source } from './spec.js';
 
 const JPEG_RE = /\.jpe?g$/i;

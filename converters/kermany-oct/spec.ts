@@ -1,5 +1,5 @@
 // Kermany et al. OCT2017 (Mendeley Data rscbjbr9sj) -> OCTMNIST: facts from reference/sources.md §4.
-import type { DatasetSpec, SourceInfo } from '../../src/pipeline/contract.js';
+import type { DatasetSpec, SourceInfo } from '../../src/core/contract.js';
 
 /** Class folder names in MedMNIST label order (CNV = 0 ... NORMAL = 3). */
 export const OCT_CLASSES = ['CNV', 'DME', 'DRUSEN', 'NORMAL'] as const;

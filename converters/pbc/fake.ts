@@ -4,8 +4,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import type { FakeDownloadOptions } from '../../src/pipeline/contract.js';
-import { apportion, rng, synthImage } from '../../src/image/synth.js';
+import type { FakeDownloadOptions } from '../../src/core/contract.js';
+import { apportion, rng, synthImage } from '../_kit/synth.js';
 import { DATASET_FOLDER, PBC_CLASSES, PBC_COUNTS } from './spec.js';
 
 const PREFIX = ['BA', 'EO', 'ERB', 'MY', 'LY', 'MO', 'SNE', 'PLATELET'];

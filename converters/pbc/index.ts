@@ -1,4 +1,4 @@
-import type { Converter } from '../../src/pipeline/contract.js';
+import type { Converter } from '../../src/core/contract.js';
 import { writePbcFake } from './fake.js';
 import { decodePbc, scanPbc } from './scan.js';
 import { bloodmnist, source } from './spec.js';

@@ -2,12 +2,12 @@
 // folders basophil ... platelet. File names inside the folders are not fixed by the source (sources.md
 // §9), so any JPEG counts; ids are the file names without extension and must be unique.
 import { join } from 'node:path';
-import type { DatasetSpec, Sample, ScanResult } from '../../src/pipeline/contract.js';
-import { DataError } from '../../src/pipeline/errors.js';
+import type { DatasetSpec, Sample, ScanResult } from '../../src/core/contract.js';
+import { DataError } from '../../src/core/errors.js';
 import type { RasterImage } from '../../src/image/raster.js';
 import { decodeFile } from '../../src/image/decode.js';
-import { assertInputDir } from '../../src/pipeline/scan-helpers.js';
-import { UniqueIds, findRoot, readClassFolders, stem } from '../../src/pipeline/class-folders.js';
+import { assertInputDir } from '../_kit/scan-helpers.js';
+import { UniqueIds, findRoot, readClassFolders, stem } from '../_kit/class-folders.js';
 import { CROP, DATASET_FOLDER, PBC_CLASSES, bloodmnist, source } from './spec.js';
 
 const JPEG_RE = /\.jpe?g$/i;

@@ -1,5 +1,5 @@
 // PBC dataset (Acevedo et al. 2020, Mendeley Data snkd93bnjr) -> BloodMNIST: facts from reference/sources.md §9.
-import type { DatasetSpec, SourceInfo } from '../../src/pipeline/contract.js';
+import type { DatasetSpec, SourceInfo } from '../../src/core/contract.js';
 
 /** Class folder names in MedMNIST label order (alphabetical: basophil = 0 ... platelet = 7). */
 export const PBC_CLASSES = ['basophil', 'eosinophil', 'erythroblast', 'ig', 'lymphocyte', 'monocyte', 'neutrophil', 'platelet'] as const;

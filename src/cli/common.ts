@@ -1,6 +1,6 @@
 // Shared CLI plumbing: flag parsing helpers and the command shape every src/cli/<command>.ts exports.
 import type { Argv } from 'yargs';
-import { UsageError } from '../pipeline/errors.js';
+import { UsageError } from '../core/errors.js';
 
 export interface CliCommand {
   command: string;

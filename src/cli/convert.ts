@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
-import { convert, type ConvertResult } from '../pipeline/convert.js';
-import { SPLITS } from '../pipeline/contract.js';
+import { convert, type ConvertResult } from '../engine/convert.js';
+import { SPLITS } from '../core/contract.js';
 import { type CliCommand, parseList, parseSeed, parseSizes, printJson } from './common.js';
 import { progressReporter } from './progress.js';
 

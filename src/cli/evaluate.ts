@@ -5,14 +5,14 @@
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { CONVERTERS } from '../../converters/index.js';
-import type { DatasetSpec, SplitName } from '../pipeline/contract.js';
-import { SPLITS } from '../pipeline/contract.js';
-import { UsageError } from '../pipeline/errors.js';
-import { baselineNames, compareWithBaseline, type BaselineComparison } from '../verify/baselines.js';
-import { DEFAULT_BATCH, evaluateModel } from '../verify/evaluate.js';
-import { FIT, fitReferenceModel, REFERENCE_MODEL, referenceModelOnnx, sha256Hex } from '../verify/reference-model.js';
-import { saveResults, standardResultFileName } from '../verify/results-csv.js';
-import { DEVICES, type DeviceChoice } from '../verify/session.js';
+import type { DatasetSpec, SplitName } from '../core/contract.js';
+import { SPLITS } from '../core/contract.js';
+import { UsageError } from '../core/errors.js';
+import { baselineNames, compareWithBaseline, type BaselineComparison } from '../evaluate/baselines.js';
+import { DEFAULT_BATCH, evaluateModel } from '../evaluate/evaluate.js';
+import { FIT, fitReferenceModel, REFERENCE_MODEL, referenceModelOnnx, sha256Hex } from '../evaluate/reference-model.js';
+import { saveResults, standardResultFileName } from '../evaluate/results-csv.js';
+import { DEVICES, type DeviceChoice } from '../evaluate/session.js';
 import { type CliCommand, printJson, table } from './common.js';
 
 function specFor(flag: string): DatasetSpec {

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
-import { SPLITS, type SplitName } from '../pipeline/contract.js';
-import { UsageError } from '../pipeline/errors.js';
+import { SPLITS, type SplitName } from '../core/contract.js';
+import { UsageError } from '../core/errors.js';
 import { inspectOutput, type InspectReport } from '../formats/inspect.js';
 import { type CliCommand, printJson, table } from './common.js';
 

@@ -1,7 +1,7 @@
 // CLI entry (design §4): parse flags with yargs, dispatch to one file per command, map errors to exit
 // codes (0 ok, 1 data/verification error, 2 usage error).
 import yargs from 'yargs';
-import { exitCodeOf } from '../pipeline/errors.js';
+import { exitCodeOf } from '../core/errors.js';
 import { TOOL_VERSION } from '../version.js';
 import type { CliCommand } from './common.js';
 import { convertCommand } from './convert.js';

@@ -1,5 +1,5 @@
 // A progress bar on stderr, drawn only when stderr is a TTY (design §4).
-import type { ProgressEvent } from '../pipeline/convert.js';
+import type { ProgressEvent } from '../engine/convert.js';
 
 export function progressReporter(enabled = process.stderr.isTTY === true): ((e: ProgressEvent) => void) | undefined {
   if (!enabled) return undefined;

@@ -3,7 +3,7 @@
 import { resolve } from 'node:path';
 import { verifyOfficial } from '../lock/official.js';
 import { formatVerifyReport, verifyOutputs } from '../lock/verify.js';
-import { UsageError } from '../pipeline/errors.js';
+import { UsageError } from '../core/errors.js';
 import { type CliCommand, printJson } from './common.js';
 
 /** `--inputs DIR` (any source) or `--inputs SOURCE=DIR`, repeated or comma separated. */

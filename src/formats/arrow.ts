@@ -22,8 +22,8 @@ import {
   type DataType,
   type Vector,
 } from 'apache-arrow';
-import { SPLITS, type SplitName } from '../pipeline/contract.js';
-import { DataError } from '../pipeline/errors.js';
+import { SPLITS, type SplitName } from '../core/contract.js';
+import { DataError } from '../core/errors.js';
 import {
   batchRows,
   embeddedInfo,

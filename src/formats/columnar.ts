@@ -1,8 +1,8 @@
 // What the columnar formats (Arrow, Parquet) share: per-split file names, the batching rule, the
 // provenance values of a record and the `medmnist` schema metadata that makes a file self-describing.
 import { join } from 'node:path';
-import { SPLITS, type DatasetSpec, type SplitName } from '../pipeline/contract.js';
-import { DataError } from '../pipeline/errors.js';
+import { SPLITS, type DatasetSpec, type SplitName } from '../core/contract.js';
+import { DataError } from '../core/errors.js';
 import type { DatasetSink, SinkContext, SinkRecord } from './sink.js';
 
 /** Bytes of raw pixels buffered before a record batch / row group is written (memory bound per sink). */

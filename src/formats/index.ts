@@ -1,5 +1,5 @@
 // Output format registry: a new format is one file under src/formats/ plus one line here.
-import { UsageError } from '../pipeline/errors.js';
+import { UsageError } from '../core/errors.js';
 import { arrowFormat } from './arrow.js';
 import { npzFormat } from './npz.js';
 import { parquetFormat } from './parquet.js';

@@ -5,8 +5,8 @@
 // random; we pick them evenly spaced through the split so the montage is deterministic.
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { SPLITS, type SplitName } from '../pipeline/contract.js';
-import { DataError, UsageError } from '../pipeline/errors.js';
+import { SPLITS, type SplitName } from '../core/contract.js';
+import { DataError, UsageError } from '../core/errors.js';
 import { openArrowFile } from './arrow.js';
 import { NpzFile, readNpzRecords } from './npz.js';
 import { openParquetFile } from './parquet.js';

@@ -5,8 +5,8 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32, deflateRawSync } from 'node:zlib';
-import { SPLITS, type SplitName } from '../pipeline/contract.js';
-import { DataError } from '../pipeline/errors.js';
+import { SPLITS, type SplitName } from '../core/contract.js';
+import { DataError } from '../core/errors.js';
 import { npyHeader, parseNpyHeader, type NpyInfo } from './npy.js';
 import type { DatasetSink, OutputFormat, ReadRecord, SinkContext, SinkRecord } from './sink.js';
 import { memberBytes, readZipDirectory, ZipWriter, type ZipEntry, type ZipMemberWriter } from './zip.js';

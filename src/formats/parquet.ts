@@ -8,8 +8,8 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects, type FileMetaData } from 'hyparquet';
 import { ByteWriter, ParquetWriter } from 'hyparquet-writer';
-import { SPLITS, type SplitName } from '../pipeline/contract.js';
-import { DataError, UsageError } from '../pipeline/errors.js';
+import { SPLITS, type SplitName } from '../core/contract.js';
+import { DataError, UsageError } from '../core/errors.js';
 import { TOOL_VERSION } from '../version.js';
 import {
   batchRows,

@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { crc32, deflate, deflateSync, inflateSync } from 'node:zlib';
 
 const deflateAsync = promisify(deflate);
-import { DataError, UsageError } from '../pipeline/errors.js';
+import { DataError, UsageError } from '../core/errors.js';
 
 /** zlib level of every PNG we write (Pillow's default). */
 export const PNG_ZLIB_LEVEL = 6;

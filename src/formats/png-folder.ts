@@ -5,8 +5,8 @@
 // appends one split after the other). PNG bytes are deterministic (see png-encode.ts).
 import { mkdir, open, readFile, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SPLITS, type SplitName } from '../pipeline/contract.js';
-import { DataError } from '../pipeline/errors.js';
+import { SPLITS, type SplitName } from '../core/contract.js';
+import { DataError } from '../core/errors.js';
 import { checkOrder } from './columnar.js';
 import { decodePng, encodePngShared, pngGeometry } from './png-encode.js';
 import type { DatasetSink, OutputFormat, ReadRecord, SinkContext, SinkRecord } from './sink.js';

@@ -2,7 +2,7 @@
 // (train, val, test), in index order; a sink writes into a temporary folder the engine owns and
 // returns the names of the files it wrote there. The engine renames them into place when all sinks
 // are done, so a failed run leaves nothing.
-import type { DatasetSpec, Sample, SplitName } from '../pipeline/contract.js';
+import type { DatasetSpec, Sample, SplitName } from '../core/contract.js';
 
 export interface SinkContext {
   spec: DatasetSpec;

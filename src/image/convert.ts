@@ -1,5 +1,5 @@
 // Pillow's mode conversions (libImaging/Convert.c), on interleaved 8-bit rasters.
-import type { ColorMode } from '../pipeline/contract.js';
+import type { ColorMode } from '../core/contract.js';
 import type { RasterImage } from './raster.js';
 
 /** ITU-R 601-2 luma with Pillow's integer rounding: (R*19595 + G*38470 + B*7471 + 0x8000) >> 16. */

@@ -1,5 +1,5 @@
 // Crops as Pillow's img.crop((l, t, l + w, t + h)) with the centre offsets of design §6.
-import type { CropSpec } from '../pipeline/contract.js';
+import type { CropSpec } from '../core/contract.js';
 import type { RasterImage } from './raster.js';
 
 export interface Box {

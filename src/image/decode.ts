@@ -8,7 +8,7 @@
 // - CMYK JPEG (Pillow mode CMYK, Adobe inversion undone): Pillow's cmyk2rgb, giving RGB.
 import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
-import { DataError } from '../pipeline/errors.js';
+import { DataError } from '../core/errors.js';
 import type { RasterImage } from './raster.js';
 import { sniffLayout } from './sniff.js';
 

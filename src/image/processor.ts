@@ -3,9 +3,9 @@
 // Decoding runs on sharp's libuv threads; the recipe (convert -> crop -> resize) runs on the main
 // thread or, with resampleThreads > 0, on a pool of worker threads. Output bytes never depend on
 // either setting: every step is a pure function of the decoded pixels.
-import type { Converter, DatasetSpec, Sample } from '../pipeline/contract.js';
+import type { Converter, DatasetSpec, Sample } from '../core/contract.js';
 import { decodeFile } from './decode.js';
-import { applyRecipe } from './pipeline.js';
+import { applyRecipe } from './recipe.js';
 import { ResamplePool } from './resample-pool.js';
 
 export interface ImageProcessor {

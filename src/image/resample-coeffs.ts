@@ -1,6 +1,6 @@
 // Pillow's resampling coefficients (Pillow >= 9, libImaging/Resample.c: precompute_coeffs and
 // normalize_coeffs_8bpc), computed in double precision exactly as the C code does, once per geometry.
-import type { ResampleFilter } from '../pipeline/contract.js';
+import type { ResampleFilter } from '../core/contract.js';
 
 const PRECISION_BITS = 32 - 8 - 2;
 

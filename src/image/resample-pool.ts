@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { PixelRecipe } from '../pipeline/contract.js';
+import type { PixelRecipe } from '../core/contract.js';
 import { PACKAGE_ROOT } from '../version.js';
 import type { RasterImage } from './raster.js';
 

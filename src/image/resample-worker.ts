@@ -2,7 +2,7 @@
 // Each thread has its own wasm instance; the work is a pure function of the message, so which thread
 // runs a job never changes its bytes.
 import { parentPort } from 'node:worker_threads';
-import { applyRecipe } from './pipeline.js';
+import { applyRecipe } from './recipe.js';
 import type { RecipeJob, RecipeReply } from './resample-pool.js';
 
 const port = parentPort;

@@ -4,7 +4,7 @@
 // NEAREST is not a convolution in Pillow: it is an affine nearest-neighbour transform.
 // Modes with alpha (LA, RGBA) are premultiplied before a convolution and un-premultiplied after, as
 // Image.resize does through La / RGBa.
-import type { ResampleFilter } from '../pipeline/contract.js';
+import type { ResampleFilter } from '../core/contract.js';
 import type { RasterImage } from './raster.js';
 import { resizeConvMany } from './wasm.js';
 

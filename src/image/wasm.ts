@@ -4,7 +4,7 @@
 // for the SIMD kernels and moves pixels in and out.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ResampleFilter } from '../pipeline/contract.js';
+import type { ResampleFilter } from '../core/contract.js';
 import { PACKAGE_ROOT } from '../version.js';
 import { axisCoeffs, type AxisCoeffs } from './resample-coeffs.js';
 

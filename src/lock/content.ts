@@ -8,7 +8,7 @@
 // Hashing streams (constant memory). The engine feeds it the records it writes; verify --content and
 // diff feed it what a format's readRecords() decodes.
 import { createHash, type Hash } from 'node:crypto';
-import { SPLITS, type SplitName } from '../pipeline/contract.js';
+import { SPLITS, type SplitName } from '../core/contract.js';
 import type { DatasetSink, ReadRecord, SinkRecord } from '../formats/sink.js';
 import type { ContentHash } from './lockfile.js';
 

@@ -2,8 +2,8 @@
 // them against the lock under --frozen, turn the finished build (still in its temporary folder) into
 // lock entries and compare them under --frozen, and after the outputs are committed merge the entries
 // into the lock. Nothing here writes before the outputs are in place.
-import type { Converter, DatasetSpec, ScanResult } from '../pipeline/contract.js';
-import { DataError } from '../pipeline/errors.js';
+import type { Converter, DatasetSpec, ScanResult } from '../core/contract.js';
+import { DataError } from '../core/errors.js';
 import { datasetEntry, outputDifferences, type BuiltDataset } from './entry.js';
 import { compareInputs, hashInputs } from './inputs.js';
 import { mergeDatasets, readLockIfExists, writeLock, type LockDataset, type LockInputs, type LockRecipe, type Lockfile } from './lockfile.js';

@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { getFormat } from '../formats/index.js';
 import { baseNameFor } from '../formats/sink.js';
-import type { SplitName } from '../pipeline/contract.js';
+import type { SplitName } from '../core/contract.js';
 import type { FileRecord } from '../metadata/dataset-metadata.js';
 import { listFolder } from './hash.js';
 import { stat } from 'node:fs/promises';

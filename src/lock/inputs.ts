@@ -2,7 +2,7 @@
 // (so a lock does not depend on where the download lives), with size and SHA-256. The manifest hash is
 // the SHA-256 of the lines `<sha256>  <bytes>  <path>\n` in path order.
 import { relative, sep } from 'node:path';
-import { DataError } from '../pipeline/errors.js';
+import { DataError } from '../core/errors.js';
 import { sha256File, sha256Text } from './hash.js';
 import type { LockInputFile, LockInputs } from './lockfile.js';
 

@@ -4,8 +4,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import type { SplitName } from '../pipeline/contract.js';
-import { DataError } from '../pipeline/errors.js';
+import type { SplitName } from '../core/contract.js';
+import { DataError } from '../core/errors.js';
 import { schemaValidator } from '../metadata/schemas.js';
 import { canonicalJson } from './canonical.js';
 

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { DataError } from '../pipeline/errors.js';
+import { DataError } from '../core/errors.js';
 import { PACKAGE_ROOT } from '../version.js';
 import { md5File } from './hash.js';
 import { LOCK_NAME, readLock, validateLock, type OfficialRelease } from './lockfile.js';

@@ -2,8 +2,8 @@
 // its hash (SHA-256 of the compact canonical JSON). Paths never enter it: a manifest split is recorded
 // by the SHA-256 of the manifest file, so the same build on another machine has the same recipe.
 import { resolve } from 'node:path';
-import type { Converter, DatasetSpec } from '../pipeline/contract.js';
-import { UsageError } from '../pipeline/errors.js';
+import type { Converter, DatasetSpec } from '../core/contract.js';
+import { UsageError } from '../core/errors.js';
 import { TOOL_VERSION } from '../version.js';
 import { canonicalCompact } from './canonical.js';
 import { sha256File, sha256Text } from './hash.js';

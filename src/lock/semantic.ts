@@ -2,8 +2,8 @@
 // train split at the smallest size built, and its MedMNIST metrics on test. Hashes say "these bytes";
 // the fingerprint says "a model trained on this data still behaves the same", so a rebuild whose metrics
 // move beyond the recorded tolerance is caught even when its hashes were deliberately updated.
-import type { DatasetSpec } from '../pipeline/contract.js';
-import { compareFingerprints, semanticFingerprint } from '../verify/fingerprint.js';
+import type { DatasetSpec } from '../core/contract.js';
+import { compareFingerprints, semanticFingerprint } from '../evaluate/fingerprint.js';
 import type { LockDataset, SemanticFingerprint } from './lockfile.js';
 
 /** The size the fingerprint is taken at: the smallest one built (cheapest to read, always present). */

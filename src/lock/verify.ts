@@ -6,7 +6,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { CONVERTERS } from '../../converters/index.js';
 import { FORMATS } from '../formats/index.js';
 import { baseNameFor } from '../formats/sink.js';
-import { SPLITS } from '../pipeline/contract.js';
+import { SPLITS } from '../core/contract.js';
 import { contentOfRecords } from './content.js';
 import { expectedOutputs } from './entry.js';
 import { sha256File } from './hash.js';

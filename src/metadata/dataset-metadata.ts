@@ -1,5 +1,5 @@
 // F_S.json: everything a user needs to know about one built dataset at one size (design §5).
-import type { DatasetSpec, SourceInfo } from '../pipeline/contract.js';
+import type { DatasetSpec, SourceInfo } from '../core/contract.js';
 import { TOOL_VERSION } from '../version.js';
 import { MEDMNIST_CITATION } from './citations.js';
 import { assertValid } from './schemas.js';

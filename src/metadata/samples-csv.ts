@@ -1,9 +1,9 @@
 // F.samples.csv: MedMNIST's mapping columns (split,index,image_id) then label, group id, fine label and
 // source metadata (design §5). Multi-label rows join their labels with '_' as the PNG file names do.
-import type { DatasetSpec } from '../pipeline/contract.js';
+import type { DatasetSpec } from '../core/contract.js';
 import type { SplitSamples } from '../split/index.js';
-import { SPLITS } from '../pipeline/contract.js';
-import { csvRow } from './csv.js';
+import { SPLITS } from '../core/contract.js';
+import { csvRow } from '../core/csv.js';
 
 export function samplesCsvHeader(spec: DatasetSpec): string[] {
   const cols = ['split', 'index', 'image_id', 'label'];

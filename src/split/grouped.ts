@@ -31,9 +31,9 @@
 //    order above, each to the split (with room left for its size) where it raises the per-class
 //    distance the least (ties: train, val, test); then the local moves and swaps of (a) run from there.
 // 5. Each split is put in the seeded order of image ids, as the official split does.
-import type { DatasetSpec, Sample, SplitName } from '../pipeline/contract.js';
-import { SPLITS } from '../pipeline/contract.js';
-import { DataError, UsageError } from '../pipeline/errors.js';
+import type { DatasetSpec, Sample, SplitName } from '../core/contract.js';
+import { SPLITS } from '../core/contract.js';
+import { DataError, UsageError } from '../core/errors.js';
 import { ratio712, ratio91, type SplitSamples } from './official.js';
 import { orderKey, seededOrder } from './order.js';
 

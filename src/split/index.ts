@@ -1,6 +1,6 @@
 // Split strategies behind --split (design §4): official | grouped | manifest:FILE.
-import type { DatasetSpec, Sample } from '../pipeline/contract.js';
-import { UsageError } from '../pipeline/errors.js';
+import type { DatasetSpec, Sample } from '../core/contract.js';
+import { UsageError } from '../core/errors.js';
 import { splitGrouped } from './grouped.js';
 import { splitManifest } from './manifest.js';
 import { splitOfficial, type SplitSamples } from './official.js';

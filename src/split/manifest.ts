@@ -7,10 +7,10 @@
 // scanned images the file does not list are left out (one line on stderr says how many).
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import type { DatasetSpec, Sample, SplitName } from '../pipeline/contract.js';
-import { SPLITS } from '../pipeline/contract.js';
-import { DataError, UsageError } from '../pipeline/errors.js';
-import { readTable } from '../pipeline/scan-helpers.js';
+import type { DatasetSpec, Sample, SplitName } from '../core/contract.js';
+import { SPLITS } from '../core/contract.js';
+import { DataError, UsageError } from '../core/errors.js';
+import { readTable } from '../core/csv.js';
 import type { SplitSamples } from './official.js';
 
 const SPLIT_NAMES: Record<string, SplitName> = { train: 'train', val: 'val', validation: 'val', test: 'test' };

@@ -3,8 +3,8 @@
 // for the train part of sources with their own test set. Which samples of a class fall where follows
 // the seeded order; each split is then put in seeded order too, so classes are interleaved as in
 // MedMNIST's arrays.
-import type { DatasetSpec, Sample, SplitName } from '../pipeline/contract.js';
-import { DataError } from '../pipeline/errors.js';
+import type { DatasetSpec, Sample, SplitName } from '../core/contract.js';
+import { DataError } from '../core/errors.js';
 import { seededOrder } from './order.js';
 
 export type SplitSamples = Record<SplitName, Sample[]>;

@@ -2,7 +2,7 @@
 // ties broken by image_id. It depends only on the seed and the ids: not on platform, file system
 // order or worker count.
 import { createHash } from 'node:crypto';
-import type { Sample } from '../pipeline/contract.js';
+import type { Sample } from '../core/contract.js';
 
 export function orderKey(seed: number, id: string): string {
   return createHash('sha256').update(`${seed}:${id}`).digest('hex');

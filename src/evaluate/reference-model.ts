@@ -7,8 +7,8 @@
 // number of iterations, samples in split order, float64 sums in a fixed order and exp() from basic
 // arithmetic only, so the same train split gives the same ONNX bytes on every machine.
 import { createHash } from 'node:crypto';
-import type { DatasetSpec, Task } from '../pipeline/contract.js';
-import { DataError, UsageError } from '../pipeline/errors.js';
+import type { DatasetSpec, Task } from '../core/contract.js';
+import { DataError, UsageError } from '../core/errors.js';
 import { detExp } from './det-math.js';
 import { encodeOnnxModel } from './onnx-proto.js';
 import { NORMALISED } from './preprocess.js';

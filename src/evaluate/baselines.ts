@@ -1,8 +1,8 @@
 // The MedMNIST v1 baselines (test AUC and ACC per method and dataset, as published in Yang, Shi, Ni,
-// ISBI 2021), kept as data in src/verify/baselines-medmnist-v1.json, and the side-by-side comparison.
+// ISBI 2021), kept as data in src/evaluate/baselines-medmnist-v1.json, and the side-by-side comparison.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { UsageError } from '../pipeline/errors.js';
+import { UsageError } from '../core/errors.js';
 import { PACKAGE_ROOT } from '../version.js';
 import type { Metrics } from './metrics.js';
 
@@ -16,7 +16,7 @@ export interface BaselineTable {
   baselines: Record<string, Record<string, BaselineEntry>>;
 }
 
-export const BASELINES_FILE = join(PACKAGE_ROOT, 'src', 'verify', 'baselines-medmnist-v1.json');
+export const BASELINES_FILE = join(PACKAGE_ROOT, 'src', 'evaluate', 'baselines-medmnist-v1.json');
 
 let cached: BaselineTable | null = null;
 

@@ -1,7 +1,7 @@
 // Model inputs as MedMNIST's reference training prepares them (train.py: ToTensor() then
 // Normalize(mean=[.5], std=[.5])): float32 NCHW (NCDHW for volumes), x/255 then (x - 0.5) / 0.5, each step
 // in float32 as torch does; gray images repeated to 3 channels when the model wants 3.
-import { UsageError } from '../pipeline/errors.js';
+import { UsageError } from '../core/errors.js';
 
 /** uint8 value -> normalised float32, computed once. */
 export const NORMALISED: Float32Array = (() => {

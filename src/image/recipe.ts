@@ -1,6 +1,6 @@
 // The pixel recipe (design §6): decode -> convert to the target mode -> crop -> resize, every size
 // from the same decoded image.
-import type { PixelRecipe } from '../pipeline/contract.js';
+import type { PixelRecipe } from '../core/contract.js';
 import { convertMode } from './convert.js';
 import { applyCrop } from './crop.js';
 import type { RasterImage } from './raster.js';

@@ -2,7 +2,7 @@
 // multi-label, softmax over the outputs for every other task (binary-class models there have two
 // outputs; softmax of two logits is the sigmoid of their difference). A binary-class model with a single
 // output gets the sigmoid. With `probabilities` the outputs are taken as they are.
-import type { Task } from '../pipeline/contract.js';
+import type { Task } from '../core/contract.js';
 
 export type Activation = 'softmax' | 'sigmoid' | 'none';
 

@@ -3,7 +3,7 @@
 // deterministic arithmetic (not by onnxruntime, whose kernels vary with the CPU), so the same build gives
 // the same fingerprint everywhere; a rebuild whose metrics move beyond `tolerance` is flagged even when
 // its hashes were updated.
-import type { DatasetSpec } from '../pipeline/contract.js';
+import type { DatasetSpec } from '../core/contract.js';
 import { getMetrics, type Metrics } from './metrics.js';
 import { fitReferenceModel, REFERENCE_MODEL, referenceModelOnnx, referenceScores, sha256Hex } from './reference-model.js';
 

@@ -3,7 +3,7 @@
 // removed, and an output folder this run created is removed again if it is left empty.
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, rmdirSync, statSync } from 'node:fs';
 import { rename, rm, stat } from 'node:fs/promises';
-import { UsageError } from './errors.js';
+import { UsageError } from '../core/errors.js';
 import { join } from 'node:path';
 
 const TMP_PREFIX = '.medmnist-build-tmp-';

@@ -13,10 +13,10 @@ import { LOCK_NAME, type ContentHash } from '../lock/lockfile.js';
 import { buildDatasetMetadata, type FileRecord } from '../metadata/dataset-metadata.js';
 import { samplesCsvLines } from '../metadata/samples-csv.js';
 import { splitSamples, type SplitSamples } from '../split/index.js';
-import { SPLITS, type Converter, type DatasetSpec, type ScanResult, type SplitName } from './contract.js';
-import { DataError, UsageError } from './errors.js';
-import { orderedMap } from './ordered.js';
-import { OutputTransaction } from './outdir.js';
+import { SPLITS, type Converter, type DatasetSpec, type ScanResult, type SplitName } from '../core/contract.js';
+import { DataError, UsageError } from '../core/errors.js';
+import { orderedMap } from '../core/ordered.js';
+import { OutputTransaction } from '../lock/output-transaction.js';
 
 export interface ConvertOptions {
   source: string;

@@ -4,7 +4,7 @@
 // else unexpected is an error that names the path, so a misplaced file never becomes a silent label.
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DataError } from './errors.js';
+import { DataError } from '../../src/core/errors.js';
 import { isHidden } from './scan-helpers.js';
 
 export interface DirListing {

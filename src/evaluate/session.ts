@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { arch, platform } from 'node:os';
 import { dirname, join } from 'node:path';
 import ort from 'onnxruntime-node';
-import { DataError, UsageError } from '../pipeline/errors.js';
+import { DataError, UsageError } from '../core/errors.js';
 
 export const DEVICES = ['auto', 'cpu', 'cuda', 'webgpu'] as const;
 export type DeviceChoice = (typeof DEVICES)[number];

@@ -7,7 +7,7 @@ import { rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Matrix, Metrics } from './metrics.js';
 import { pythonFixed3, pythonFloatRepr } from './python-format.js';
-import { UsageError } from '../pipeline/errors.js';
+import { UsageError } from '../core/errors.js';
 
 export function sizeFlag(size: number): string {
   return size === 28 ? '' : `_${size}`;

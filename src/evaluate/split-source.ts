@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { getFormat } from '../formats/index.js';
 import { NpzFile } from '../formats/npz.js';
 import { baseNameFor, type ReadRecord } from '../formats/sink.js';
-import type { DatasetSpec, SplitName } from '../pipeline/contract.js';
-import { DataError, UsageError } from '../pipeline/errors.js';
+import type { DatasetSpec, SplitName } from '../core/contract.js';
+import { DataError, UsageError } from '../core/errors.js';
 
 export interface ImageBatch {
   /** Index in the split of the first image. */

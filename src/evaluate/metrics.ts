@@ -6,8 +6,8 @@
 //   one-vs-rest roc_auc_score (y_true == i); ACC = accuracy of argmax (first maximum, as np.argmax)
 // roc_auc_score is the Mann-Whitney statistic with tied scores counted one half (average ranks), which
 // equals scikit-learn's trapezoidal area under the ROC curve.
-import type { Task } from '../pipeline/contract.js';
-import { DataError } from '../pipeline/errors.js';
+import type { Task } from '../core/contract.js';
+import { DataError } from '../core/errors.js';
 
 /** Row-major matrix of n rows and `columns` columns. */
 export interface Matrix<T extends Float64Array | Uint8Array> {
