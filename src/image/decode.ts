@@ -77,6 +77,6 @@ export async function decodeFile(file: string): Promise<RasterImage> {
   } catch (err) {
     if (err instanceof DataError) throw err;
     const why = err instanceof Error ? err.message : String(err);
-    throw new DataError(`cannot decode image ${file}: ${why.trim()}. Re-download or remove this file, then run again.`);
+    throw new DataError(`cannot decode image ${name}: ${why.trim()}. Re-download or remove this file, then run again.`);
   }
 }
