@@ -47,36 +47,57 @@ async function rawDecode(pipeline: sharp.Sharp): Promise<RasterImage> {
   return raster(new Uint8Array(data.buffer, data.byteOffset, data.length), info.width, info.height, info.channels);
 }
 
-/** Decode an image file to 8-bit interleaved pixels, as Pillow's Image.open sees them (see above). */
-export async function decodeFile(file: string): Promise<RasterImage> {
+/**
+ * Decode an image held in memory to 8-bit interleaved pixels, as Pillow's Image.open sees them (see
+ * above). `name` (the file's path) only names the file in a refusal.
+ */
+export async function decodeImage(bytes: Uint8Array, name: string): Promise<RasterImage> {
   try {
-    // failOn 'warning' turns libjpeg's "premature end of data" into an error, as Pillow refuses
-    // truncated files unless LOAD_TRUNCATED_IMAGES is set.
-    const bytes = readFileSync(file);
-    // sequentialRead: the whole image is read top to bottom once (measured ~5% less CPU per JPEG).
-    const img = sharp(bytes, { failOn: 'warning', limitInputPixels: 1 << 30, ignoreIcc: true, sequentialRead: true });
-    // 8-bit gray / colour JPEG and PNG (nearly every MedMNIST source) skip the metadata round trip.
-    const layout = sniffLayout(bytes);
-    if (layout) return await rawDecode(layout === 'gray' ? img.toColourspace('b-w') : img);
-    const meta = await img.metadata();
-    const chans = meta.channels ?? 3;
-    if (meta.space === 'cmyk') {
-      const { data, info } = await img.pipelineColourspace('cmyk').toColourspace('cmyk').raw().toBuffer({ resolveWithObject: true });
-      if (info.channels !== 4) throw new Error(`CMYK image decoded to ${info.channels} channels`);
-      return raster(cmykToRgb(data, info.width * info.height), info.width, info.height, 3);
-    }
-    if (meta.depth === 'ushort') {
-      const space = chans <= 2 ? 'grey16' : 'rgb16';
-      const { data, info } = await img.toColourspace(space).raw({ depth: 'ushort' }).toBuffer({ resolveWithObject: true });
-      // Native-endian samples; copy first if the buffer is not 2-byte aligned.
-      const bytes = data.byteOffset % 2 === 0 ? data : Buffer.from(data);
-      const samples = new Uint16Array(bytes.buffer, bytes.byteOffset, bytes.length / 2);
-      return raster(narrow16(samples, info.channels), info.width, info.height, info.channels);
-    }
-    return await rawDecode(chans === 1 || chans === 2 ? img.toColourspace('b-w') : img);
+    return await sharpDecode(bytes);
   } catch (err) {
-    if (err instanceof DataError) throw err;
-    const why = err instanceof Error ? err.message : String(err);
-    throw new DataError(`cannot decode image ${name}: ${why.trim()}. Re-download or remove this file, then run again.`);
+    throw refusal(err, name);
   }
+}
+
+/** Read and decode one file; a missing or unreadable file is refused like an undecodable one. */
+export async function decodeFile(file: string): Promise<RasterImage> {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (err) {
+    throw refusal(err, file);
+  }
+  return decodeImage(bytes, file);
+}
+
+function refusal(err: unknown, name: string): DataError {
+  if (err instanceof DataError) return err;
+  const why = err instanceof Error ? err.message : String(err);
+  return new DataError(`cannot decode image ${name}: ${why.trim()}. Re-download or remove this file, then run again.`);
+}
+
+async function sharpDecode(bytes: Uint8Array): Promise<RasterImage> {
+  // failOn 'warning' turns libjpeg's "premature end of data" into an error, as Pillow refuses
+  // truncated files unless LOAD_TRUNCATED_IMAGES is set.
+  // sequentialRead: the whole image is read top to bottom once (measured ~5% less CPU per JPEG).
+  const img = sharp(bytes, { failOn: 'warning', limitInputPixels: 1 << 30, ignoreIcc: true, sequentialRead: true });
+  // 8-bit gray / colour JPEG and PNG (nearly every MedMNIST source) skip the metadata round trip.
+  const layout = sniffLayout(bytes);
+  if (layout) return await rawDecode(layout === 'gray' ? img.toColourspace('b-w') : img);
+  const meta = await img.metadata();
+  const chans = meta.channels ?? 3;
+  if (meta.space === 'cmyk') {
+    const { data, info } = await img.pipelineColourspace('cmyk').toColourspace('cmyk').raw().toBuffer({ resolveWithObject: true });
+    if (info.channels !== 4) throw new Error(`CMYK image decoded to ${info.channels} channels`);
+    return raster(cmykToRgb(data, info.width * info.height), info.width, info.height, 3);
+  }
+  if (meta.depth === 'ushort') {
+    const space = chans <= 2 ? 'grey16' : 'rgb16';
+    const { data, info } = await img.toColourspace(space).raw({ depth: 'ushort' }).toBuffer({ resolveWithObject: true });
+    // Native-endian samples; copy first if the buffer is not 2-byte aligned.
+    const aligned = data.byteOffset % 2 === 0 ? data : Buffer.from(data);
+    const samples = new Uint16Array(aligned.buffer, aligned.byteOffset, aligned.length / 2);
+    return raster(narrow16(samples, info.channels), info.width, info.height, info.channels);
+  }
+  return await rawDecode(chans === 1 || chans === 2 ? img.toColourspace('b-w') : img);
 }
