@@ -1,5 +1,7 @@
-// Decoding with sharp to what Pillow's Image.open gives, as 8-bit interleaved pixels: full resolution,
+// Decoding to what Pillow's Image.open gives, as 8-bit interleaved pixels: full resolution,
 // no resize, no rotation, embedded ICC profiles ignored (Pillow never applies them), gray kept 1-channel.
+// 8-bit gray / YCbCr / RGB Huffman JPEGs go to libjpeg-turbo in WebAssembly (jpeg-wasm.ts); everything
+// else, and any JPEG it declines or fails on, to sharp, which also words every refusal.
 // Gray + alpha decodes to gray: the alpha is dropped here, as Pillow's convert('L') / convert('RGB')
 // drop it (RGBA keeps its alpha for callers that resize RGBA).
 // Modes Pillow opens that an 8-bit raster cannot hold are reduced as Image.convert would reduce them:
@@ -10,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
 import { DataError } from '../core/errors.js';
 import type { RasterImage } from './raster.js';
+import { decodeJpegShared } from './jpeg-wasm.js';
 import { sniffLayout } from './sniff.js';
 
 function raster(data: Uint8Array, width: number, height: number, channels: number): RasterImage {
@@ -52,6 +55,32 @@ async function rawDecode(pipeline: sharp.Sharp): Promise<RasterImage> {
  * above). `name` (the file's path) only names the file in a refusal.
  */
 export async function decodeImage(bytes: Uint8Array, name: string): Promise<RasterImage> {
+  const shared = decodeJpegShared(bytes);
+  if (shared) return { ...shared, data: shared.data.slice() };
+  try {
+    return await sharpDecode(bytes);
+  } catch (err) {
+    throw refusal(err, name);
+  }
+}
+
+/**
+ * decodeImage without the copy: a JPEG decoded in WebAssembly is returned in this thread's reused
+ * decoder buffer, valid only until the next decodeImageShared call on this thread. For a caller that
+ * consumes (resizes) each raster before decoding the next, one image at a time per thread.
+ */
+export async function decodeImageShared(bytes: Uint8Array, name: string): Promise<RasterImage> {
+  const shared = decodeJpegShared(bytes);
+  if (shared) return shared;
+  try {
+    return await sharpDecode(bytes);
+  } catch (err) {
+    throw refusal(err, name);
+  }
+}
+
+/** decodeImage through sharp alone (the route before the WebAssembly JPEG decoder; for benches and tests). */
+export async function decodeImageSharp(bytes: Uint8Array, name: string): Promise<RasterImage> {
   try {
     return await sharpDecode(bytes);
   } catch (err) {
