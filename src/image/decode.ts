@@ -1,7 +1,8 @@
 // Decoding to what Pillow's Image.open gives, as 8-bit interleaved pixels: full resolution,
 // no resize, no rotation, embedded ICC profiles ignored (Pillow never applies them), gray kept 1-channel.
 // 8-bit gray / YCbCr / RGB Huffman JPEGs go to libjpeg-turbo in WebAssembly (jpeg-wasm.ts); everything
-// else, and any JPEG it declines or fails on, to sharp, which also words every refusal.
+// else, and any JPEG it declines or fails on, to sharp, which also words every refusal. Uncompressed
+// 8-bit RGB / gray TIFFs are copied out of their strips (tiff-raw.ts).
 // Gray + alpha decodes to gray: the alpha is dropped here, as Pillow's convert('L') / convert('RGB')
 // drop it (RGBA keeps its alpha for callers that resize RGBA).
 // Modes Pillow opens that an 8-bit raster cannot hold are reduced as Image.convert would reduce them:
@@ -14,6 +15,7 @@ import { DataError } from '../core/errors.js';
 import type { RasterImage } from './raster.js';
 import { decodeJpegShared } from './jpeg-wasm.js';
 import { sniffLayout } from './sniff.js';
+import { decodeRawTiff } from './tiff-raw.js';
 
 function raster(data: Uint8Array, width: number, height: number, channels: number): RasterImage {
   if (channels < 1 || channels > 4) throw new Error(`unsupported channel count ${channels}`);
@@ -57,11 +59,7 @@ async function rawDecode(pipeline: sharp.Sharp): Promise<RasterImage> {
 export async function decodeImage(bytes: Uint8Array, name: string): Promise<RasterImage> {
   const shared = decodeJpegShared(bytes);
   if (shared) return { ...shared, data: shared.data.slice() };
-  try {
-    return await sharpDecode(bytes);
-  } catch (err) {
-    throw refusal(err, name);
-  }
+  return decodeRawTiff(bytes) ?? decodeImageSharp(bytes, name);
 }
 
 /**
@@ -70,13 +68,7 @@ export async function decodeImage(bytes: Uint8Array, name: string): Promise<Rast
  * consumes (resizes) each raster before decoding the next, one image at a time per thread.
  */
 export async function decodeImageShared(bytes: Uint8Array, name: string): Promise<RasterImage> {
-  const shared = decodeJpegShared(bytes);
-  if (shared) return shared;
-  try {
-    return await sharpDecode(bytes);
-  } catch (err) {
-    throw refusal(err, name);
-  }
+  return decodeJpegShared(bytes) ?? decodeRawTiff(bytes) ?? decodeImageSharp(bytes, name);
 }
 
 /** decodeImage through sharp alone (the route before the WebAssembly JPEG decoder; for benches and tests). */
