@@ -13,6 +13,7 @@ export interface Bench {
 
 const BENCHES: (() => Promise<Bench>)[] = [
   async () => (await import('./image.js')).imageBench,
+  async () => (await import('./decode.js')).decodeBench,
   async () => (await import('./formats.js')).formatsBench,
   async () => (await import('./verify.js')).verifyBench,
   async () => (await import('./evaluate.js')).default,
