@@ -10,10 +10,12 @@
 // - 16-bit RGB / RGBA / gray+alpha PNG (Pillow reads the high byte of each sample): v >> 8.
 // - CMYK JPEG (Pillow mode CMYK, Adobe inversion undone): Pillow's cmyk2rgb, giving RGB.
 import { readFileSync } from 'node:fs';
+import { isMainThread } from 'node:worker_threads';
 import sharp from 'sharp';
 import { DataError } from '../core/errors.js';
 import type { RasterImage } from './raster.js';
-import { decodeJpegShared } from './jpeg-wasm.js';
+import { decodePool } from './decode-pool.js';
+import { decodeJpegShared, jpegWasmChannels } from './jpeg-wasm.js';
 import { sniffLayout } from './sniff.js';
 import { decodeRawTiff } from './tiff-raw.js';
 
@@ -57,6 +59,13 @@ async function rawDecode(pipeline: sharp.Sharp): Promise<RasterImage> {
  * above). `name` (the file's path) only names the file in a refusal.
  */
 export async function decodeImage(bytes: Uint8Array, name: string): Promise<RasterImage> {
+  // On the main thread, JPEGs for the wasm route decode on decode-pool.ts's threads.
+  const pool = isMainThread && jpegWasmChannels(bytes) !== null ? decodePool() : null;
+  if (pool) {
+    const img = await pool.decode(bytes).catch(() => undefined);
+    if (img) return img;
+    if (img === null) return decodeImageSharp(bytes, name);
+  }
   const shared = decodeJpegShared(bytes);
   if (shared) return { ...shared, data: shared.data.slice() };
   return decodeRawTiff(bytes) ?? decodeImageSharp(bytes, name);
