@@ -4,12 +4,14 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DataError } from '../src/core/errors.js';
 import { decodeImage, decodeImageShared, decodeImageSharp } from '../src/image/decode.js';
 import { decodeJpegShared, jpegWasmChannels, jpegWasmStats } from '../src/image/jpeg-wasm.js';
 import type { RasterImage } from '../src/image/raster.js';
-import { pythonFileOk } from './support/run-cli.js';
+import { pythonFileOk, ROOT } from './support/run-cli.js';
 
 const DIR = join(import.meta.dirname, 'decode-corpus', 'files');
 const FILES = readdirSync(DIR).filter((f) => f.endsWith('.jpg')).sort();
@@ -140,5 +142,50 @@ describe('WebAssembly decoder after 5,000 bad inputs in one process', () => {
     expect(instances + resets).toBeGreaterThanOrEqual(5000);
     expect(ms).toBeLessThan(60_000);
     for (const f of FILES) await checkAgainstPillow(f, decodeImage);
+  });
+});
+
+describe('WebAssembly decoder in worker threads', () => {
+  it('decodes the corpus exactly in two threads at once, one instance each (compiled dist/)', async () => {
+    const decodeJs = pathToFileURL(join(ROOT, 'dist', 'src', 'image', 'decode.js')).href;
+    const wasmJs = pathToFileURL(join(ROOT, 'dist', 'src', 'image', 'jpeg-wasm.js')).href;
+    const code = `
+      const { parentPort, workerData } = require('node:worker_threads');
+      const { readFileSync } = require('node:fs');
+      const { createHash } = require('node:crypto');
+      (async () => {
+        const { decodeImageShared } = await import(workerData.decodeJs);
+        const { jpegWasmStats } = await import(workerData.wasmJs);
+        const out = {};
+        for (const f of workerData.files) {
+          try {
+            const img = await decodeImageShared(readFileSync(f), f);
+            out[f] = createHash('sha256').update(img.data).digest('hex');
+          } catch (e) {
+            out[f] = 'refused';
+          }
+        }
+        parentPort.postMessage({ out, stats: jpegWasmStats() });
+      })();`;
+    const files = FILES.map((f) => join(DIR, f));
+    const run = () =>
+      new Promise<{ out: Record<string, string>; stats: { instances: number } }>((resolve, reject) => {
+        const w = new Worker(code, { eval: true, workerData: { decodeJs, wasmJs, files } });
+        w.once('message', (m) => {
+          resolve(m as { out: Record<string, string>; stats: { instances: number } });
+          void w.terminate();
+        });
+        w.once('error', reject);
+      });
+    const results = await Promise.all([run(), run()]);
+    for (const { out, stats } of results) {
+      // One instance for the thread, plus at most one after each truncated file (an error, not a warning).
+      expect(stats.instances).toBeGreaterThanOrEqual(1);
+      expect(stats.instances).toBeLessThanOrEqual(1 + FILES.filter((f) => f.startsWith('cut-')).length);
+      for (const f of FILES) {
+        const ref = reference.get(f)!;
+        expect(out[join(DIR, f)], f).toBe('error' in ref ? 'refused' : ref.sha256);
+      }
+    }
   });
 });
