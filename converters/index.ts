@@ -1,5 +1,5 @@
 // The converter registry: one line per source (design §2).
-import type { Converter } from '../src/core/contract.js';
+import type { Converter, ConverterRegistry } from '../src/core/contract.js';
 import { UsageError } from '../src/core/errors.js';
 import { busi } from './busi/index.js';
 import { ham10000 } from './ham10000/index.js';
@@ -15,3 +15,6 @@ export function getConverter(id: string): Converter {
   if (!c) throw new UsageError(`unknown --source ${JSON.stringify(id)}: choose from ${CONVERTERS.map((x) => x.source.id).join(', ')}`);
   return c;
 }
+
+/** The registry the CLI hands to the engine, verify and demo (they never import this folder). */
+export const REGISTRY: ConverterRegistry = { all: CONVERTERS, get: getConverter };

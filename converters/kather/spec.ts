@@ -44,10 +44,10 @@ export const pathmnist: DatasetSpec = {
     'cancer-associated stroma',
     'colorectal adenocarcinoma epithelium',
   ],
-  labelColumns: 1,
   nChannels: 3,
+  dims: 2,
   officialCounts: { train: 89996, val: 10004, test: 7180 },
-  officialSplit: 'source-test-9-1',
-  recipe: { mode: 'RGB', crop: { kind: 'none' }, filter: 'bicubic' },
+  split: { rule: 'source-test-9-1', stratify: 'label' },
+  recipe: [{ op: 'convert', mode: 'RGB' }, { op: 'resize', filter: 'bicubic' }],
   metaColumns: ['archive'],
 };

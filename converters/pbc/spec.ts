@@ -38,9 +38,9 @@ export const bloodmnist: DatasetSpec = {
     'neutrophil',
     'platelet',
   ],
-  labelColumns: 1,
   nChannels: 3,
+  dims: 2,
   officialCounts: { train: 11959, val: 1712, test: 3421 },
-  officialSplit: 'ratio-7-1-2',
-  recipe: { mode: 'RGB', crop: { kind: 'center', width: CROP, height: CROP }, filter: 'bicubic' },
+  split: { rule: 'ratio-7-1-2', stratify: 'label' },
+  recipe: [{ op: 'convert', mode: 'RGB' }, { op: 'center-crop', width: CROP, height: CROP }, { op: 'resize', filter: 'bicubic' }],
 };

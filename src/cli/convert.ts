@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { REGISTRY } from '../../converters/index.js';
 import { convert, type ConvertResult } from '../engine/convert.js';
 import { SPLITS } from '../core/contract.js';
 import { type CliCommand, parseList, parseSeed, parseSizes, printJson } from './common.js';
@@ -8,6 +9,7 @@ export function convertSummary(r: ConvertResult): Record<string, unknown> {
   return {
     source: r.source,
     images: r.images,
+    bytesRead: r.bytesRead,
     seconds: Number(r.seconds.toFixed(3)),
     imagesPerSecond: Number((r.images / Math.max(r.seconds, 1e-9)).toFixed(1)),
     lock: r.lockWritten,
@@ -40,7 +42,7 @@ export const convertCommand: CliCommand = {
       .option('npz-compress', { type: 'boolean', default: false, describe: 'deflate NPZ members (like np.savez_compressed)' })
       .option('json', { type: 'boolean', default: false, describe: 'print a JSON summary on stdout' }),
   run: async (a) => {
-    const r = await convert({
+    const r = await convert(REGISTRY, {
       source: String(a['source']),
       input: resolve(String(a['input'])),
       out: resolve(String(a['out'])),
@@ -53,7 +55,7 @@ export const convertCommand: CliCommand = {
       frozen: Boolean(a['frozen']),
       fingerprint: a['fingerprint'] !== false,
       acceptDrift: a['accept-drift'] === true,
-      warn: (m) => process.stderr.write(`medmnist-build: ${m}\n`),
+      warn: (m: string) => process.stderr.write(`medmnist-build: ${m}\n`),
       formatOptions: { npzCompress: a['npz-compress'] === true },
       onProgress: progressReporter(),
     });

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { CONVERTERS, getConverter } from '../../converters/index.js';
+import { CONVERTERS, getConverter, REGISTRY } from '../../converters/index.js';
 import { convert } from '../engine/convert.js';
 import { SPLITS } from '../core/contract.js';
 import { type CliCommand, parseList, parseSizes, printJson, table } from './common.js';
@@ -35,7 +35,7 @@ export const demoCommand: CliCommand = {
         const input = join(raw, c.source.id);
         process.stderr.write(`writing a fake ${c.source.id} download (${Number(a['count'])} images)...\n`);
         await c.writeFakeDownload(input, { count: Number(a['count']), seed: DEMO_SEED });
-        const r = await convert({
+        const r = await convert(REGISTRY, {
           source: c.source.id,
           input,
           out,

@@ -10,6 +10,9 @@ import { diffCommand } from './diff.js';
 import { evaluateCommand } from './evaluate.js';
 import { inspectCommand } from './inspect.js';
 import { listCommand } from './list.js';
+import { packCommand } from './pack.js';
+import { planCommand } from './plan.js';
+import { processCommand } from './process.js';
 import { verifyCommand } from './verify.js';
 
 export const COMMANDS: readonly CliCommand[] = [
@@ -20,6 +23,9 @@ export const COMMANDS: readonly CliCommand[] = [
   verifyCommand,
   diffCommand,
   evaluateCommand,
+  planCommand,
+  processCommand,
+  packCommand,
 ];
 
 export async function main(argv: string[]): Promise<number> {

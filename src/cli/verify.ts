@@ -1,6 +1,7 @@
 // `verify DIR`: check an output folder against its lock (src/lock/verify.ts), or with --official the
 // downloaded official MedMNIST NPZ files against their published MD5s. Exit 1 on any difference.
 import { resolve } from 'node:path';
+import { REGISTRY } from '../../converters/index.js';
 import { verifyOfficial } from '../lock/official.js';
 import { formatVerifyReport, verifyOutputs } from '../lock/verify.js';
 import { UsageError } from '../core/errors.js';
@@ -51,7 +52,7 @@ export const verifyCommand: CliCommand = {
       }
       return bad.length > 0 ? 1 : 0;
     }
-    const r = await verifyOutputs(dir, { lock, content: Boolean(a['content']), semantic: Boolean(a['semantic']), inputs: parseInputs(a['inputs']) });
+    const r = await verifyOutputs(dir, { registry: REGISTRY, lock, content: Boolean(a['content']), semantic: Boolean(a['semantic']), inputs: parseInputs(a['inputs']) });
     const ok = r.changes.length === 0;
     if (a['json']) printJson({ ok, ...r });
     else {

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import ort from 'onnxruntime-node';
-import type { DatasetSpec, SplitName, Task } from '../core/contract.js';
+import { type DatasetSpec, type SplitName, type Task, labelColumns, isMultiLabel } from '../core/contract.js';
 import { DataError, UsageError } from '../core/errors.js';
 import { type Activation, activationFor, applyActivation } from './activation.js';
 import { getMetrics, type Matrix, type Metrics } from './metrics.js';
@@ -60,11 +60,11 @@ function checkOutputColumns(task: Task, spec: DatasetSpec, columns: number, mode
   const ok =
     task === 'binary-class'
       ? columns === 1 || columns === 2
-      : task === 'multi-label, binary-class'
-        ? columns === spec.labelColumns
+      : isMultiLabel(task)
+        ? columns === labelColumns(spec)
         : columns === spec.labels.length;
   if (!ok) {
-    const want = task === 'binary-class' ? '1 or 2' : String(task === 'multi-label, binary-class' ? spec.labelColumns : spec.labels.length);
+    const want = task === 'binary-class' ? '1 or 2' : String(isMultiLabel(task) ? labelColumns(spec) : spec.labels.length);
     throw new UsageError(`${modelName}: outputs ${columns} values per image but ${spec.flag} (${task}) needs ${want}`);
   }
 }

@@ -7,7 +7,7 @@
 // number of iterations, samples in split order, float64 sums in a fixed order and exp() from basic
 // arithmetic only, so the same train split gives the same ONNX bytes on every machine.
 import { createHash } from 'node:crypto';
-import type { DatasetSpec, Task } from '../core/contract.js';
+import { type DatasetSpec, type Task, labelColumns, isMultiLabel } from '../core/contract.js';
 import { DataError, UsageError } from '../core/errors.js';
 import { detExp } from './det-math.js';
 import { encodeOnnxModel } from './onnx-proto.js';
@@ -127,13 +127,13 @@ async function readFeatures(loc: SplitLocation): Promise<{ pool: Pooling; set: F
 }
 
 function classesOf(spec: DatasetSpec): number {
-  return spec.task === 'multi-label, binary-class' ? spec.labelColumns : spec.labels.length;
+  return isMultiLabel(spec.task) ? labelColumns(spec) : spec.labels.length;
 }
 
 /** Fit on standardised features; returns weight (K x d) and bias (K) in float64. */
 function gradientDescent(task: Task, set: FeatureSet, d: number, k: number): { w: Float64Array; b: Float64Array } {
   const n = set.rows;
-  const multiLabel = task === 'multi-label, binary-class';
+  const multiLabel = isMultiLabel(task);
   // Step 1/L with L bounding the Hessian: standardised features give trace(X'X/n) = d (+1 for the bias);
   // the softmax Hessian is at most 1/2 of it, the sigmoid one 1/4.
   const step = 1 / ((multiLabel ? 0.25 : 0.5) * (d + 1) + FIT.l2);
@@ -197,7 +197,7 @@ export async function fitReferenceModel(loc: Omit<SplitLocation, 'split'>): Prom
   const { pool, set } = await readFeatures({ ...loc, split: 'train' });
   const d = pool.features;
   const k = classesOf(spec);
-  if (spec.task !== 'multi-label, binary-class') {
+  if (!isMultiLabel(spec.task)) {
     for (let i = 0; i < set.rows; i++) {
       if (set.labels[i]! >= k) throw new DataError(`${spec.flag} train label ${set.labels[i]} at row ${i} is not below ${k} classes`);
     }
@@ -243,7 +243,7 @@ export function referenceModelOnnx(m: FittedModel, spec: DatasetSpec, size: numb
     producerName: 'medmnist-build',
     producerVersion: REFERENCE_MODEL,
     docString:
-      `${REFERENCE_MODEL}: logistic regression (${m.task === 'multi-label, binary-class' ? 'sigmoid per label' : 'softmax'}) on ` +
+      `${REFERENCE_MODEL}: logistic regression (${isMultiLabel(m.task) ? 'sigmoid per label' : 'softmax'}) on ` +
       `${pool.kernel.join('x')}-block averages of the normalised image, fitted on the ${spec.flag} train split ` +
       `(${m.trainImages} images, ${FIT.iterations} Nesterov iterations, L2 ${FIT.l2}). Outputs logits.`,
     opset: OPSET,
@@ -307,7 +307,7 @@ export async function referenceScores(m: FittedModel, loc: SplitLocation): Promi
   const k = m.classes;
   const scores = new Float64Array(logits.length);
   for (let i = 0; i < set.rows; i++) {
-    if (m.task === 'multi-label, binary-class') {
+    if (isMultiLabel(m.task)) {
       for (let c = 0; c < k; c++) scores[i * k + c] = 1 / (1 + detExp(-logits[i * k + c]!));
     } else {
       let max = -Infinity;

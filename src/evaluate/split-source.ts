@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { getFormat } from '../formats/index.js';
 import { NpzFile } from '../formats/npz.js';
 import { baseNameFor, type ReadRecord } from '../formats/sink.js';
-import type { DatasetSpec, SplitName } from '../core/contract.js';
+import { type DatasetSpec, type SplitName, labelColumns, imageShape } from '../core/contract.js';
 import { DataError, UsageError } from '../core/errors.js';
 
 export interface ImageBatch {
@@ -89,7 +89,7 @@ export async function* batchRecords(
 export async function openSplit(loc: SplitLocation): Promise<SplitSource> {
   const base = baseNameFor(loc.flag, loc.size);
   const format = loc.format ?? 'npz';
-  const labelColumns = loc.spec.labelColumns;
+  const columns = labelColumns(loc.spec);
   if (format === 'npz') {
     const path = join(loc.root, `${base}.npz`);
     if (!existsSync(path)) {
@@ -101,23 +101,23 @@ export async function openSplit(loc: SplitLocation): Promise<SplitSource> {
       const imgs = f.member(`${loc.split}_images`).info.shape;
       const labs = f.member(`${loc.split}_labels`).info.shape;
       if (imgs[0] !== labs[0]) throw new DataError(`${path}: ${loc.split}_images has ${imgs[0]} items but ${loc.split}_labels has ${labs[0]}`);
-      if ((labs[1] ?? 1) !== labelColumns) {
-        throw new DataError(`${path}: ${loc.split}_labels has ${labs[1] ?? 1} columns, ${loc.flag} has ${labelColumns}`);
+      if ((labs[1] ?? 1) !== columns) {
+        throw new DataError(`${path}: ${loc.split}_labels has ${labs[1] ?? 1} columns, ${loc.flag} has ${columns}`);
       }
       itemShape = imgs.slice(1);
     } finally {
       await f.close();
     }
-    return { path, itemShape, labelColumns, batches: (rows) => npzBatches(path, loc.split, rows, labelColumns) };
+    return { path, itemShape, labelColumns: columns, batches: (rows) => npzBatches(path, loc.split, rows, columns) };
   }
-  const itemShape = loc.spec.nChannels === 3 ? [loc.size, loc.size, 3] : [loc.size, loc.size];
+  const itemShape = imageShape(loc.spec, loc.size);
   const itemBytes = itemShape.reduce((a, b) => a * b, 1);
   const fmt = getFormat(format);
   const first = fmt.fileNames(base)[0] ?? base;
   return {
     path: join(loc.root, first),
     itemShape,
-    labelColumns,
-    batches: (rows) => batchRecords(fmt.readRecords(loc.root, base), loc.split, rows, itemBytes, labelColumns, `${base} (${format})`),
+    labelColumns: columns,
+    batches: (rows) => batchRecords(fmt.readRecords(loc.root, base), loc.split, rows, itemBytes, columns, `${base} (${format})`),
   };
 }

@@ -22,7 +22,7 @@ import {
   type DataType,
   type Vector,
 } from 'apache-arrow';
-import { SPLITS, type SplitName } from '../core/contract.js';
+import { SPLITS, type SplitName, labelColumns } from '../core/contract.js';
 import { DataError } from '../core/errors.js';
 import {
   batchRows,
@@ -52,7 +52,7 @@ export function arrowSchema(ctx: SinkContext, split: SplitName): Schema {
       ['ARROW:extension:metadata', JSON.stringify({ shape: ctx.imageShape })],
     ]),
   );
-  const cols = ctx.spec.labelColumns;
+  const cols = labelColumns(ctx.spec);
   const label = new Field('label', cols === 1 ? new Uint8() : new FixedSizeList(cols, new Field('item', new Uint8(), false)), false);
   return new Schema(
     [
@@ -108,7 +108,7 @@ class ArrowSplitWriter implements SplitFileWriter {
 
   private constructor(private readonly fh: FileHandle, private readonly schema: Schema, ctx: SinkContext) {
     this.item = ctx.imageShape.reduce((a, b) => a * b, 1);
-    this.cols = ctx.spec.labelColumns;
+    this.cols = labelColumns(ctx.spec);
     this.rows = batchRows(this.item);
     this.pixels = new Uint8Array(this.rows * this.item);
     this.labels = new Uint8Array(this.rows * this.cols);

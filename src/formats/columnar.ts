@@ -1,7 +1,7 @@
 // What the columnar formats (Arrow, Parquet) share: per-split file names, the batching rule, the
 // provenance values of a record and the `medmnist` schema metadata that makes a file self-describing.
 import { join } from 'node:path';
-import { SPLITS, type DatasetSpec, type SplitName } from '../core/contract.js';
+import { SPLITS, type DatasetSpec, type SplitName, labelColumns } from '../core/contract.js';
 import { DataError } from '../core/errors.js';
 import type { DatasetSink, SinkContext, SinkRecord } from './sink.js';
 
@@ -74,8 +74,8 @@ export function embeddedInfo(ctx: SinkContext, split: SplitName): EmbeddedInfo {
     task: spec.task,
     size: ctx.size,
     shape: ctx.imageShape,
-    label_columns: spec.labelColumns,
-    labels: spec.labels,
+    label_columns: labelColumns(spec),
+    labels: [...spec.labels],
     split,
     n_samples: ctx.counts[split],
     ...(spec.groupName ? { group_name: spec.groupName } : {}),

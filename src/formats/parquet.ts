@@ -8,7 +8,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects, type FileMetaData } from 'hyparquet';
 import { ByteWriter, ParquetWriter } from 'hyparquet-writer';
-import { SPLITS, type SplitName } from '../core/contract.js';
+import { SPLITS, type SplitName, labelColumns } from '../core/contract.js';
 import { DataError, UsageError } from '../core/errors.js';
 import { TOOL_VERSION } from '../version.js';
 import {
@@ -67,7 +67,7 @@ export function parquetSchema(labelColumns: number): SchemaElement[] {
 export function huggingFaceFeatures(ctx: SinkContext): Record<string, unknown> {
   const str = { dtype: 'string', _type: 'Value' };
   const label =
-    ctx.spec.labelColumns === 1
+    labelColumns(ctx.spec) === 1
       ? { names: ctx.spec.labels, _type: 'ClassLabel' }
       : { feature: { dtype: 'uint8', _type: 'Value' }, _type: 'Sequence' };
   return {
@@ -139,7 +139,7 @@ class ParquetSplitWriter implements SplitFileWriter {
     const out = new FileByteWriter(fh);
     const pq = new ParquetWriter({
       writer: out,
-      schema: parquetSchema(ctx.spec.labelColumns),
+      schema: parquetSchema(labelColumns(ctx.spec)),
       codec,
       statistics: true,
       kvMetadata: [

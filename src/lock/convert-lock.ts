@@ -2,7 +2,7 @@
 // them against the lock under --frozen, turn the finished build (still in its temporary folder) into
 // lock entries and compare them under --frozen, and after the outputs are committed merge the entries
 // into the lock. Nothing here writes before the outputs are in place.
-import type { Converter, DatasetSpec, ScanResult } from '../core/contract.js';
+import type { Converter, DatasetSpec } from '../core/contract.js';
 import { DataError } from '../core/errors.js';
 import { datasetEntry, outputDifferences, type BuiltDataset } from './entry.js';
 import { compareInputs, hashInputs } from './inputs.js';
@@ -42,19 +42,23 @@ export class ConvertLock {
     private readonly o: ConvertLockOptions,
     private readonly base: Lockfile | null,
     private readonly source: string,
-    private readonly inputs: LockInputs,
+    /** Inputs hashed up front (--frozen); otherwise the engine passes them to check(). */
+    private readonly frozenInputs: LockInputs | null,
     private readonly recipes: Map<string, LockRecipe>,
     private readonly specs: Map<string, DatasetSpec>,
   ) {}
 
-  /** Hash inputs and recipes; under --frozen, refuse here (before any output exists) on a mismatch. */
-  static async prepare(o: ConvertLockOptions, converter: Converter, specs: readonly DatasetSpec[], scan: ScanResult): Promise<ConvertLock> {
+  /**
+   * Recipes now; under --frozen also the raw inputs (`inputFiles`, absolute paths), refusing here, before
+   * any output exists, on a mismatch. Without --frozen the engine hashes each input as it reads it, once.
+   */
+  static async prepare(o: ConvertLockOptions, converter: Converter, specs: readonly DatasetSpec[], inputFiles: readonly string[]): Promise<ConvertLock> {
     const base = await readLockIfExists(o.path);
     if (o.frozen && !base) throw new DataError(`--frozen needs an existing lock, and ${o.path} does not exist. Build once without --frozen to write it.`);
     const manifest = await manifestHashOf(o.split);
-    const recipes = new Map(specs.map((s) => [s.flag, buildRecipe(converter, s, o, manifest)]));
-    const inputs = await hashInputs(o.input, scan.inputFiles);
-    if (o.frozen && base) {
+    const recipes = new Map(specs.map((s) => [s.flag, buildRecipe(converter.source.id, s, o, manifest)]));
+    const inputs = o.frozen ? await hashInputs(o.input, inputFiles) : null;
+    if (o.frozen && base && inputs) {
       const problems: string[] = [];
       for (const spec of specs) {
         const locked = base.datasets[spec.flag];
@@ -71,11 +75,11 @@ export class ConvertLock {
   }
 
   /** Lock entries of the finished build (files still in `dir`); under --frozen, refuse any change. */
-  async check(builds: readonly BuiltDataset[], dir: string): Promise<void> {
+  async check(builds: readonly BuiltDataset[], dir: string, inputs: LockInputs): Promise<void> {
     const problems: string[] = [];
     const drift: string[] = [];
     for (const b of builds) {
-      const entry = await datasetEntry(b, dir, this.source, this.recipes.get(b.flag)!, this.inputs);
+      const entry = await datasetEntry(b, dir, this.source, this.recipes.get(b.flag)!, this.frozenInputs ?? inputs);
       this.entries[b.flag] = entry;
       if (this.o.frozen) problems.push(...outputDifferences(b.flag, this.base!.datasets[b.flag]!, entry));
       // A frozen build is byte-identical to the lock, so its fingerprint cannot have moved.

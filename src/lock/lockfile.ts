@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import type { SplitName } from '../core/contract.js';
+import type { RecipeOp, SplitName } from '../core/contract.js';
 import { DataError } from '../core/errors.js';
 import { schemaValidator } from '../metadata/schemas.js';
 import { canonicalJson } from './canonical.js';
@@ -41,7 +41,8 @@ export interface LockRecipe {
   formats: string[];
   formatOptions: Record<string, string | number | boolean>;
   labels: string[];
-  pixels: { mode: 'L' | 'RGB'; crop: { kind: string; [k: string]: unknown }; filter: string };
+  /** The recipe's operations (schemas/recipe.schema.json). */
+  pixels: RecipeOp[];
   split: { strategy: string; seed: number; manifestSha256?: string };
 }
 

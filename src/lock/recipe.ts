@@ -2,7 +2,7 @@
 // its hash (SHA-256 of the compact canonical JSON). Paths never enter it: a manifest split is recorded
 // by the SHA-256 of the manifest file, so the same build on another machine has the same recipe.
 import { resolve } from 'node:path';
-import type { Converter, DatasetSpec } from '../core/contract.js';
+import type { DatasetSpec } from '../core/contract.js';
 import { UsageError } from '../core/errors.js';
 import { TOOL_VERSION } from '../version.js';
 import { canonicalCompact } from './canonical.js';
@@ -30,17 +30,17 @@ export async function manifestHashOf(split: string): Promise<string | undefined>
   }
 }
 
-export function buildRecipe(converter: Converter, spec: DatasetSpec, o: RecipeOptions, manifestSha256?: string): LockRecipe {
+export function buildRecipe(sourceId: string, spec: DatasetSpec, o: RecipeOptions, manifestSha256?: string): LockRecipe {
   const strategy = o.split.startsWith(MANIFEST_PREFIX) ? 'manifest' : o.split;
   return {
     tool: { name: 'medmnist-build', version: TOOL_VERSION },
-    source: converter.source.id,
+    source: sourceId,
     dataset: spec.flag,
     sizes: [...new Set(o.sizes)].sort((a, b) => a - b),
     formats: [...new Set(o.formats)].sort(),
     formatOptions: { ...(o.formatOptions ?? {}) },
     labels: [...spec.labels],
-    pixels: { mode: spec.recipe.mode, crop: { ...spec.recipe.crop }, filter: spec.recipe.filter },
+    pixels: spec.recipe.map((op) => ({ ...op })),
     split: { strategy, seed: o.seed, ...(manifestSha256 ? { manifestSha256 } : {}) },
   };
 }

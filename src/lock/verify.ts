@@ -3,10 +3,9 @@
 // --inputs, raw inputs that changed since the build.
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { CONVERTERS } from '../../converters/index.js';
 import { FORMATS } from '../formats/index.js';
 import { baseNameFor } from '../formats/sink.js';
-import { SPLITS } from '../core/contract.js';
+import { SPLITS, type Converter, type ConverterRegistry } from '../core/contract.js';
 import { contentOfRecords } from './content.js';
 import { expectedOutputs } from './entry.js';
 import { sha256File } from './hash.js';
@@ -27,6 +26,8 @@ export interface VerifyChange {
 }
 
 export interface VerifyOptions {
+  /** The converters of this build of the tool (the CLI passes converters/index.ts's registry). */
+  registry: ConverterRegistry;
   lock?: string;
   content?: boolean;
   /** Re-fit the reference model and compare with the semantic fingerprints recorded in the lock. */
@@ -78,15 +79,15 @@ async function checkOutputs(dir: string, flag: string, d: LockDataset, changes: 
 }
 
 /** The recipe this tool would use for the locked options, and what the outputs' metadata records. */
-async function checkRecipe(dir: string, flag: string, d: LockDataset, changes: VerifyChange[]): Promise<void> {
+async function checkRecipe(registry: ConverterRegistry, dir: string, flag: string, d: LockDataset, changes: VerifyChange[]): Promise<void> {
   const stale = (name: string, detail?: string): void => void changes.push({ kind: 'stale recipe', dataset: flag, name, detail });
   if (recipeHash(d.recipe) !== d.recipeSha256) stale('recipeSha256', 'does not match the recorded recipe (was the lock edited by hand?)');
-  const converter = CONVERTERS.find((c) => c.source.id === d.recipe.source);
+  const converter = registry.all.find((c) => c.source.id === d.recipe.source);
   const spec = converter?.datasets.find((s) => s.flag === flag);
   if (!converter || !spec) stale('source', `${d.recipe.source}/${flag} is not built by this medmnist-build`);
   else {
     const r = d.recipe;
-    const now = buildRecipe(converter, spec, { ...r, split: r.split.strategy === 'manifest' ? 'manifest:' : r.split.strategy, seed: r.split.seed }, r.split.manifestSha256);
+    const now = buildRecipe(converter.source.id, spec, { ...r, split: r.split.strategy === 'manifest' ? 'manifest:' : r.split.strategy, seed: r.split.seed }, r.split.manifestSha256);
     for (const f of fieldDifferences(r, now)) stale(f.path, `${f.a} in the lock, ${f.b} in this medmnist-build`);
   }
   for (const f of d.recipe.formats) {
@@ -106,18 +107,14 @@ async function checkRecipe(dir: string, flag: string, d: LockDataset, changes: V
     const built = {
       'split.strategy': String(split.strategy ?? '').startsWith('manifest:') ? 'manifest' : split.strategy,
       'split.seed': split.seed,
-      'pixels.mode': pre['mode'],
-      'pixels.crop': pre['crop'],
-      'pixels.filter': pre['filter'],
+      pixels: pre['ops'],
       'tool.version': tool.version,
       size: meta['size'],
     };
     const locked = {
       'split.strategy': d.recipe.split.strategy,
       'split.seed': d.recipe.split.seed,
-      'pixels.mode': d.recipe.pixels.mode,
-      'pixels.crop': d.recipe.pixels.crop,
-      'pixels.filter': d.recipe.pixels.filter,
+      pixels: d.recipe.pixels,
       'tool.version': d.recipe.tool.version,
       size: Number(size),
     };
@@ -152,7 +149,12 @@ async function checkContent(dir: string, flag: string, d: LockDataset, changes: 
   return n;
 }
 
-async function checkInputs(lockDatasets: [string, LockDataset][], dirs: Record<string, string>, changes: VerifyChange[]): Promise<number> {
+async function checkInputs(
+  registry: ConverterRegistry,
+  lockDatasets: [string, LockDataset][],
+  dirs: Record<string, string>,
+  changes: VerifyChange[],
+): Promise<number> {
   const bySource = new Map<string, LockInputs | Error>();
   let n = 0;
   for (const [flag, d] of lockDatasets) {
@@ -160,11 +162,11 @@ async function checkInputs(lockDatasets: [string, LockDataset][], dirs: Record<s
     if (!raw) continue;
     let now = bySource.get(d.source);
     if (!now) {
-      const converter = CONVERTERS.find((c) => c.source.id === d.source);
+      const converter: Converter | undefined = registry.all.find((c) => c.source.id === d.source);
       try {
         if (!converter) throw new Error(`source ${d.source} is not known to this medmnist-build`);
         const scan = await converter.scan(resolve(raw));
-        now = await hashInputs(resolve(raw), scan.inputFiles);
+        now = await hashInputs(resolve(raw), [...scan.metadataFiles, ...scan.items.flatMap((it) => it.files)]);
       } catch (err) {
         now = err as Error;
       }
@@ -180,8 +182,8 @@ async function checkInputs(lockDatasets: [string, LockDataset][], dirs: Record<s
   return n;
 }
 
-async function checkSemantic(dir: string, flag: string, d: LockDataset, changes: VerifyChange[]): Promise<number> {
-  const spec = CONVERTERS.flatMap((c) => c.datasets).find((s) => s.flag === flag);
+async function checkSemantic(registry: ConverterRegistry, dir: string, flag: string, d: LockDataset, changes: VerifyChange[]): Promise<number> {
+  const spec = registry.all.flatMap((c) => c.datasets).find((s) => s.flag === flag);
   let n = 0;
   for (const [size, s] of Object.entries(d.sizes)) {
     if (!s.semantic) continue;
@@ -201,7 +203,7 @@ async function checkSemantic(dir: string, flag: string, d: LockDataset, changes:
   return n;
 }
 
-export async function verifyOutputs(dirArg: string, o: VerifyOptions = {}): Promise<VerifyReport> {
+export async function verifyOutputs(dirArg: string, o: VerifyOptions): Promise<VerifyReport> {
   const dir = resolve(dirArg);
   const lockPath = resolve(o.lock ?? join(dir, LOCK_NAME));
   const lock = await readLock(lockPath);
@@ -214,11 +216,11 @@ export async function verifyOutputs(dirArg: string, o: VerifyOptions = {}): Prom
   for (const [flag, d] of datasets) {
     for (const e of expectedOutputs(flag, d)) expected.add(e.output.name);
     checkedOutputs += await checkOutputs(dir, flag, d, changes);
-    await checkRecipe(dir, flag, d, changes);
+    await checkRecipe(o.registry, dir, flag, d, changes);
     if (o.content) checkedContent += await checkContent(dir, flag, d, changes);
-    if (o.semantic) checkedSemantic += await checkSemantic(dir, flag, d, changes);
+    if (o.semantic) checkedSemantic += await checkSemantic(o.registry, dir, flag, d, changes);
   }
-  const checkedInputs = o.inputs ? await checkInputs(datasets, o.inputs, changes) : 0;
+  const checkedInputs = o.inputs ? await checkInputs(o.registry, datasets, o.inputs, changes) : 0;
   // Unexpected: anything else at the top of the output folder, except lock files.
   const entries = await readdir(dir).catch(() => [] as string[]);
   for (const name of entries.sort()) {

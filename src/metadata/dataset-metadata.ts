@@ -1,5 +1,6 @@
 // F_S.json: everything a user needs to know about one built dataset at one size (design §5).
 import type { DatasetSpec, SourceInfo } from '../core/contract.js';
+import { describeRecipe } from '../core/recipe.js';
 import { TOOL_VERSION } from '../version.js';
 import { MEDMNIST_CITATION } from './citations.js';
 import { assertValid } from './schemas.js';
@@ -21,15 +22,20 @@ export interface DatasetMetadataInput {
   files: FileRecord[];
 }
 
-export const RECIPE_ORDER = 'decode -> convert(mode) -> crop -> resize((S, S), filter), Pillow-exact';
-
 export function splitRuleText(spec: DatasetSpec, strategy: string): string {
-  if (strategy === 'official') {
-    return spec.officialSplit === 'ratio-7-1-2'
-      ? 'per class: train = trunc(n*0.7), val = trunc(n*0.8) - trunc(n*0.7), test = rest; order: sha256(seed:image_id)'
-      : "source test set = test; per class of the source train set: train = trunc(n*0.9), val = rest; order: sha256(seed:image_id)";
+  if (strategy !== 'official') return strategy;
+  const per = spec.split.stratify === 'label' ? 'per class' : 'over all samples';
+  switch (spec.split.rule) {
+    case 'ratio-7-1-2':
+      return `${per}: train = trunc(n*0.7), val = trunc(n*0.8) - trunc(n*0.7), test = rest; order: sha256(seed:image_id)`;
+    case 'source-test-9-1':
+      return `source test set = test; ${per} of the source train set: train = trunc(n*0.9), val = rest; order: sha256(seed:image_id)`;
+    case 'by-group': {
+      const t = spec.split.targets;
+      const src = spec.split.sourceTest ? 'source test set = test; ' : '';
+      return `${src}whole groups (${spec.groupName ?? 'group'}) per split, sizes closest to ${t.train} / ${t.val} / ${t.test}; order: sha256(seed:image_id)`;
+    }
   }
-  return strategy;
 }
 
 export function buildDatasetMetadata(m: DatasetMetadataInput): Record<string, unknown> {
@@ -57,7 +63,7 @@ export function buildDatasetMetadata(m: DatasetMetadataInput): Record<string, un
       },
     ],
     citations: [source.citation, MEDMNIST_CITATION],
-    preprocessing: { mode: spec.recipe.mode, crop: spec.recipe.crop, filter: spec.recipe.filter, order: RECIPE_ORDER },
+    preprocessing: { ops: spec.recipe, order: `decode -> ${describeRecipe(spec.recipe)}, Pillow-exact` },
     split: { strategy: m.splitStrategy, seed: m.seed, rule: splitRuleText(spec, m.splitStrategy) },
     tool: { name: 'medmnist-build', version: TOOL_VERSION },
     files: m.files,

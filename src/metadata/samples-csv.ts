@@ -1,7 +1,7 @@
 // F.samples.csv: MedMNIST's mapping columns (split,index,image_id) then label, group id, fine label and
 // source metadata (design §5). Multi-label rows join their labels with '_' as the PNG file names do.
-import type { DatasetSpec } from '../core/contract.js';
-import type { SplitSamples } from '../split/index.js';
+import type { DatasetSpec, SplitCounts } from '../core/contract.js';
+import type { SampleInfo } from '../formats/sink.js';
 import { SPLITS } from '../core/contract.js';
 import { csvRow } from '../core/csv.js';
 
@@ -13,12 +13,19 @@ export function samplesCsvHeader(spec: DatasetSpec): string[] {
   return cols;
 }
 
-export function* samplesCsvLines(spec: DatasetSpec, splits: SplitSamples): Generator<string> {
+/** Samples of a dataset in output order (train, val, test), with the split sizes. */
+export interface OrderedSamples {
+  counts: SplitCounts;
+  samples: readonly SampleInfo[];
+}
+
+export function* samplesCsvLines(spec: DatasetSpec, ordered: OrderedSamples): Generator<string> {
   yield csvRow(samplesCsvHeader(spec));
+  let pos = 0;
   for (const split of SPLITS) {
-    let index = 0;
-    for (const s of splits[split]) {
-      const row = [split, String(index++), s.id, s.label.join('_')];
+    for (let index = 0; index < ordered.counts[split]; index++) {
+      const s = ordered.samples[pos++]!;
+      const row = [split, String(index), s.id, s.label.join('_')];
       if (spec.groupName) row.push(s.groupId ?? '');
       if (spec.fineLabelName) row.push(s.fineLabel ?? '');
       for (const c of spec.metaColumns ?? []) row.push(s.meta?.[c] ?? '');

@@ -10,6 +10,8 @@ export type { SplitSamples } from './official.js';
 export interface SplitRequest {
   strategy: string;
   seed: number;
+  /** The file a sample's pixels come from (a manifest may name images by file name). */
+  fileOf?: (s: Sample) => string | undefined;
 }
 
 export const MANIFEST_PREFIX = 'manifest:';
@@ -20,7 +22,7 @@ export async function splitSamples(samples: readonly Sample[], spec: DatasetSpec
   if (req.strategy.startsWith(MANIFEST_PREFIX)) {
     const file = req.strategy.slice(MANIFEST_PREFIX.length);
     if (!file) throw new UsageError('--split manifest:FILE needs a file, e.g. --split manifest:dermamnist_split_info.csv');
-    return splitManifest(samples, spec, file);
+    return splitManifest(samples, spec, file, req.fileOf);
   }
   throw new UsageError(`unknown --split ${JSON.stringify(req.strategy)}: use official, grouped or manifest:FILE`);
 }

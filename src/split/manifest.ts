@@ -16,23 +16,28 @@ import type { SplitSamples } from './official.js';
 const SPLIT_NAMES: Record<string, SplitName> = { train: 'train', val: 'val', validation: 'val', test: 'test' };
 
 /** Scanned samples by id, and by file name where that name is not ambiguous. */
-function lookup(samples: readonly Sample[]): (imageId: string) => Sample | undefined {
+function lookup(samples: readonly Sample[], fileOf: (s: Sample) => string | undefined): (imageId: string) => Sample | undefined {
   const byId = new Map<string, Sample>();
   for (const s of samples) byId.set(s.id, s);
   const byName = new Map<string, Sample | null>();
   for (const s of samples) {
-    const name = basename(s.files[0] ?? '');
+    const name = basename(fileOf(s) ?? '');
     if (!name || byId.has(name)) continue;
     byName.set(name, byName.has(name) ? null : s);
   }
   return (imageId) => byId.get(imageId) ?? byName.get(imageId) ?? undefined;
 }
 
-export async function splitManifest(samples: readonly Sample[], spec: DatasetSpec, file: string): Promise<SplitSamples> {
+export async function splitManifest(
+  samples: readonly Sample[],
+  spec: DatasetSpec,
+  file: string,
+  fileOf: (s: Sample) => string | undefined = () => undefined,
+): Promise<SplitSamples> {
   const st = await stat(file).catch(() => null);
   if (!st?.isFile()) throw new UsageError(`--split manifest:${file}: no such file. Give the path of a CSV with columns split,index,image_id.`);
   const table = await readTable(file, ['split', 'index', 'image_id']);
-  const find = lookup(samples);
+  const find = lookup(samples, fileOf);
   const rows: Record<SplitName, { index: number; line: number; sample: Sample }[]> = { train: [], val: [], test: [] };
   const usedBy = new Map<string, number>();
   for (const { line, values } of table.rows) {

@@ -3,21 +3,18 @@
 // for the train part of sources with their own test set. Which samples of a class fall where follows
 // the seeded order; each split is then put in seeded order too, so classes are interleaved as in
 // MedMNIST's arrays.
-import type { DatasetSpec, Sample, SplitName } from '../core/contract.js';
+import type { DatasetSpec, Sample, SplitName, Stratify } from '../core/contract.js';
+import { splitGrouped } from './grouped.js';
 import { DataError } from '../core/errors.js';
 import { seededOrder } from './order.js';
 
 export type SplitSamples = Record<SplitName, Sample[]>;
 
-/** The class a sample is stratified on: its label vector. */
-function stratum(s: Sample): string {
-  return s.label.join(',');
-}
-
-function byStratum(samples: readonly Sample[]): Map<string, Sample[]> {
+/** The stratum a sample is split in: its label vector, or one stratum when the rule stratifies on nothing. */
+function byStratum(samples: readonly Sample[], stratify: Stratify): Map<string, Sample[]> {
   const m = new Map<string, Sample[]>();
   for (const s of samples) {
-    const k = stratum(s);
+    const k = stratify === 'label' ? s.label.join(',') : '';
     let arr = m.get(k);
     if (!arr) m.set(k, (arr = []));
     arr.push(s);
@@ -40,9 +37,12 @@ export function ratio91(n: number): [number, number] {
 }
 
 export function splitOfficial(samples: readonly Sample[], spec: DatasetSpec, seed: number): SplitSamples {
+  const rule = spec.split;
+  // Group rules are the grouped split with the rule's own targets.
+  if (rule.rule === 'by-group') return splitGrouped(samples, spec, seed);
   const out: SplitSamples = { train: [], val: [], test: [] };
-  if (spec.officialSplit === 'ratio-7-1-2') {
-    for (const group of byStratum(samples).values()) {
+  if (rule.rule === 'ratio-7-1-2') {
+    for (const group of byStratum(samples, rule.stratify).values()) {
       const ordered = seededOrder(group, seed);
       const [a, b] = ratio712(ordered.length);
       out.train.push(...ordered.slice(0, a));
@@ -57,7 +57,7 @@ export function splitOfficial(samples: readonly Sample[], spec: DatasetSpec, see
         `${spec.flag}: the source's own test set is empty; the official split needs it. Check that the input folder holds the source's test part.`,
       );
     }
-    for (const group of byStratum(rest).values()) {
+    for (const group of byStratum(rest, rule.stratify).values()) {
       const ordered = seededOrder(group, seed);
       const [a] = ratio91(ordered.length);
       out.train.push(...ordered.slice(0, a));

@@ -1,0 +1,54 @@
+// `pack`: stage 3 of a sharded build: read every shard of a plan in output order and write the final
+// outputs, metadata and lock, byte-identical to a one-process `convert`.
+import { resolve } from 'node:path';
+import { REGISTRY } from '../../converters/index.js';
+import { UsageError } from '../core/errors.js';
+import { pack } from '../engine/pack.js';
+import { readPlan } from '../engine/plan.js';
+import { openShards } from '../engine/shards.js';
+import { type CliCommand, printJson } from './common.js';
+import { progressReporter } from './progress.js';
+
+export const packCommand: CliCommand = {
+  command: 'pack',
+  describe: 'Stage 3 of a sharded build: write the outputs and lock from all shards',
+  builder: (y) =>
+    y
+      .option('plan', { type: 'string', demandOption: true, describe: 'plan file written by `plan`' })
+      .option('shards', { type: 'string', demandOption: true, describe: 'folder the `process` runs wrote into' })
+      .option('count', { type: 'number', demandOption: true, describe: 'n, the shard count the `process` runs used' })
+      .option('out', { type: 'string', demandOption: true, describe: 'output folder' })
+      .option('lock', { type: 'string', describe: 'lock file to update (default: <out>/datasets.lock.json)' })
+      .option('frozen', { type: 'boolean', default: false, describe: 'refuse anything that differs from the lock' })
+      .option('fingerprint', { type: 'boolean', default: true, describe: 'record the reference model metrics in the lock' })
+      .option('accept-drift', { type: 'boolean', default: false, describe: 'accept reference-model metrics that moved beyond the locked tolerance' })
+      .option('json', { type: 'boolean', default: false, describe: 'print a JSON summary on stdout' }),
+  run: async (a) => {
+    const count = Number(a['count']);
+    if (!Number.isInteger(count) || count < 1) throw new UsageError(`--count ${String(a['count'])} must be the shard count n (a whole number >= 1)`);
+    const plan = await readPlan(resolve(String(a['plan'])));
+    const converter = REGISTRY.get(plan.source);
+    const shards = await openShards(plan, converter, resolve(String(a['shards'])), count);
+    const t0 = performance.now();
+    try {
+      const r = await pack(plan, converter, { records: shards.records(), itemFiles: () => shards.files }, {
+        out: resolve(String(a['out'])),
+        lock: a['lock'] === undefined ? undefined : resolve(String(a['lock'])),
+        frozen: Boolean(a['frozen']),
+        fingerprint: a['fingerprint'] !== false,
+        acceptDrift: a['accept-drift'] === true,
+        warn: (m: string) => process.stderr.write(`medmnist-build: ${m}\n`),
+        onProgress: progressReporter(),
+      });
+      const seconds = (performance.now() - t0) / 1000;
+      if (a['json']) printJson({ images: r.images, seconds, lock: r.lockWritten, datasets: r.datasets.map((d) => ({ flag: d.flag, counts: d.counts, files: d.files })) });
+      else {
+        for (const d of r.datasets) process.stderr.write(`${d.flag}: train ${d.counts.train}, val ${d.counts.val}, test ${d.counts.test}: ${d.files.length} files\n`);
+        process.stderr.write(`${r.images} samples packed in ${seconds.toFixed(1)} s\n`);
+      }
+    } finally {
+      shards.close();
+    }
+    return 0;
+  },
+};

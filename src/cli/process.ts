@@ -1,0 +1,36 @@
+// `process --shard i/n`: stage 2 of a build: load and cut the items of one shard of a plan into a shard
+// folder (src/engine/shards.ts). Any batch system can run the n shards anywhere that sees the plan's
+// input folder and the shards folder.
+import { resolve } from 'node:path';
+import { REGISTRY } from '../../converters/index.js';
+import { validateWorkers } from '../engine/convert.js';
+import { processItems } from '../engine/items.js';
+import { readPlan } from '../engine/plan.js';
+import { parseShard, shardItems, writeShard } from '../engine/shards.js';
+import { type CliCommand, printJson } from './common.js';
+
+export const processCommand: CliCommand = {
+  command: 'process',
+  describe: 'Stage 2 of a sharded build: process shard i of n of a plan',
+  builder: (y) =>
+    y
+      .option('plan', { type: 'string', demandOption: true, describe: 'plan file written by `plan`' })
+      .option('shard', { type: 'string', demandOption: true, describe: 'i/n: this shard and the shard count' })
+      .option('shards', { type: 'string', demandOption: true, describe: 'folder for shard results (shared by all shards)' })
+      .option('workers', { type: 'number', describe: 'items in flight (default: CPU cores)' })
+      .option('json', { type: 'boolean', default: false, describe: 'print a JSON summary on stdout' }),
+  run: async (a) => {
+    const shard = parseShard(String(a['shard']));
+    const workers = validateWorkers(a['workers'] === undefined ? undefined : Number(a['workers']));
+    const plan = await readPlan(resolve(String(a['plan'])));
+    const converter = REGISTRY.get(plan.source);
+    const items = shardItems(plan, shard);
+    const t0 = performance.now();
+    let bytes = 0;
+    const r = await writeShard(plan, converter, shard, resolve(String(a['shards'])), processItems(plan, converter, items, workers, (n) => (bytes += n)));
+    const seconds = (performance.now() - t0) / 1000;
+    if (a['json']) printJson({ shard: `${shard.index}/${shard.count}`, dir: r.dir, skipped: r.skipped, items: items.length, bytesRead: bytes, seconds });
+    else process.stderr.write(`shard ${shard.index}/${shard.count}: ${r.skipped ? 'already done, skipped' : `${items.length} items in ${seconds.toFixed(1)} s`} -> ${r.dir}\n`);
+    return 0;
+  },
+};
