@@ -278,11 +278,11 @@ describe('multi-label and binary-class datasets (numpy-written NPZ, library API)
       title: 'Toy',
       task,
       labels,
-      labelColumns,
       nChannels: 1,
+      dims: 2,
       officialCounts: { train: 240, val: 20, test: 120 },
-      officialSplit: 'ratio-7-1-2',
-      recipe: { mode: 'L', crop: { kind: 'none' }, filter: 'bicubic' },
+      split: { rule: 'ratio-7-1-2', stratify: 'label' },
+      recipe: [{ op: 'convert', mode: 'L' }, { op: 'resize', filter: 'bicubic' }],
     };
   }
 

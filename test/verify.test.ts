@@ -87,7 +87,7 @@ describe('verify', () => {
     const lockPath = join(fx.tmp, 'old-tool.lock.json');
     const l = structuredClone(fx.lock);
     l.datasets['dermamnist']!.recipe.tool.version = '0.0.1';
-    l.datasets['dermamnist']!.recipe.pixels.filter = 'bilinear';
+    l.datasets['dermamnist']!.recipe.pixels = [{ op: 'convert', mode: 'RGB' }, { op: 'resize', filter: 'bilinear' }];
     await writeLock(lockPath, l);
     const r = cli('verify', fx.out, '--lock', lockPath, '--json');
     expect(r.code).toBe(1);

@@ -8,8 +8,6 @@ export const CXR_CLASSES = ['NORMAL', 'PNEUMONIA'] as const;
 
 /** Per-class counts of chest_xray/train (reference/official-splits.md); they give 4,708 / 524. */
 export const CXR_TRAIN_COUNTS = [1349, 3883] as const;
-/** chest_xray/test holds 624 images (sources.md §5). */
-export const CXR_TEST_TOTAL = 624;
 
 export const source: SourceInfo = {
   id: 'kermany-cxr',

@@ -24,8 +24,6 @@ export function splitFileNames(baseName: string, ext: string): string[] {
   return SPLITS.map((s) => splitFileName(baseName, s, ext));
 }
 
-/** Provenance columns written next to image and label, in this order. */
-export const PROVENANCE_COLUMNS = ['split', 'index', 'image_id', 'group_id', 'fine_label'] as const;
 
 export interface Provenance {
   split: SplitName;

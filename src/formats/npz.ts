@@ -19,7 +19,6 @@ export function npzCompressOption(options: SinkContext['options']): boolean {
   return options['npzCompress'] === true;
 }
 
-export const NPZ_KEYS = SPLITS.flatMap((s) => [`${s}_images`, `${s}_labels`]);
 
 class NpzSink implements DatasetSink {
   private zip: ZipWriter | null = null;

@@ -49,7 +49,13 @@ async function rawDecode(pipeline: sharp.Sharp): Promise<RasterImage> {
 
 /** Decode an image file to 8-bit interleaved pixels, as Pillow's Image.open sees them (see above). */
 export async function decodeFile(file: string): Promise<RasterImage> {
-  return decodeImage(readFileSync(file), file);
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (err) {
+    throw new DataError(`cannot read image ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}. Check the path, then run again.`);
+  }
+  return decodeImage(bytes, file);
 }
 
 /** Decode the bytes of an image file (`name`: its path, for messages), as decodeFile does. */

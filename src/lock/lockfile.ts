@@ -8,6 +8,7 @@ import type { RecipeOp, SplitName } from '../core/contract.js';
 import { DataError } from '../core/errors.js';
 import { schemaValidator } from '../metadata/schemas.js';
 import { canonicalJson } from './canonical.js';
+import { writeFileAtomic } from '../core/atomic-write.js';
 
 export const LOCKFILE_VERSION = 1;
 export const LOCK_NAME = 'datasets.lock.json';
@@ -147,16 +148,7 @@ export async function readLock(path: string): Promise<Lockfile> {
 /** Validate, serialise canonically and replace `path` atomically. */
 export async function writeLock(path: string, lock: Lockfile): Promise<void> {
   validateLock(lock, `lock to be written to ${path}`);
-  const text = canonicalJson(lock);
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    await writeFile(tmp, text);
-    await rename(tmp, path);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
-  }
+  await writeFileAtomic(path, canonicalJson(lock));
 }
 
 /**

@@ -63,8 +63,9 @@ export function fieldDifferences(a: unknown, b: unknown, path = ''): FieldDiffer
     const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
     return keys.flatMap((k) => fieldDifferences(a[k], b[k], path ? `${path}.${k}` : k));
   }
-  const sa = JSON.stringify(a) ?? '(none)';
-  const sb = JSON.stringify(b) ?? '(none)';
+  // Canonical (sorted keys), so an op list read back from a lock equals the same list built here.
+  const sa = a === undefined ? '(none)' : canonicalCompact(a);
+  const sb = b === undefined ? '(none)' : canonicalCompact(b);
   return sa === sb ? [] : [{ path: path || '/', a: sa, b: sb }];
 }
 
