@@ -7,7 +7,8 @@ import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ham10000 } from '../converters/ham10000/index.js';
 import type { DatasetSpec } from '../src/core/contract.js';
-import { loadBaselines } from '../src/evaluate/baselines.js';
+import { CATALOG } from '../src/catalog/index.js';
+import { baselineNames, getBaseline } from '../src/evaluate/baselines.js';
 import { evaluateModel } from '../src/evaluate/evaluate.js';
 import { semanticFingerprint } from '../src/evaluate/fingerprint.js';
 import { detExp } from '../src/evaluate/det-math.js';
@@ -171,10 +172,14 @@ describe('evaluate on the demo DermaMNIST (CPU)', () => {
     expect(unknown.stderr).toMatch(/choose from "ResNet-18 \(28\)"/);
   });
 
-  it('carries the whole MedMNIST v1 table: 7 methods x 10 datasets', () => {
-    const t = loadBaselines().baselines;
-    expect(Object.keys(t)).toEqual(['ResNet-18 (28)', 'ResNet-18 (224)', 'ResNet-50 (28)', 'ResNet-50 (224)', 'auto-sklearn', 'AutoKeras', 'Google AutoML Vision']);
-    for (const m of Object.values(t)) expect(Object.keys(m)).toHaveLength(10);
+  it('reads the whole MedMNIST v1 table from the catalog: 7 methods x 10 datasets', () => {
+    const names = baselineNames();
+    expect(names).toEqual(['ResNet-18 (28)', 'ResNet-18 (224)', 'ResNet-50 (28)', 'ResNet-50 (224)', 'auto-sklearn', 'AutoKeras', 'Google AutoML Vision']);
+    const covered = CATALOG.filter((e) => Object.keys(e.baselines).length > 0);
+    expect(covered).toHaveLength(10);
+    for (const e of covered) for (const n of names) expect(getBaseline(n, e.flag), `${n} ${e.flag}`).toEqual(e.baselines[n]);
+    expect(getBaseline('AutoKeras', 'organsmnist')).toEqual({ AUC: 0.972, ACC: 0.803 });
+    expect(() => getBaseline('AutoKeras', 'bloodmnist')).toThrow(/has no figures for bloodmnist; it covers pathmnist, .*organsmnist$/);
   });
 
   it('picks a device: auto falls back to the CPU cleanly; cuda needs its provider library', () => {
