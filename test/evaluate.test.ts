@@ -204,6 +204,13 @@ describe('evaluate on the demo DermaMNIST (CPU)', () => {
     const missing = cli(['evaluate', '--flag', 'dermamnist', '--root', out, '--model', 'ref.onnx', '--size', '64']);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/dermamnist_64\.npz not found/);
+    // --flag resolves through the catalog: any of the 18 flags, whether or not a converter builds it.
+    const unknown = cli(['evaluate', '--flag', 'dermamnist3d', '--root', out, '--model', 'ref.onnx']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/--flag "dermamnist3d": unknown MedMNIST dataset; choose from pathmnist, chestmnist, .*synapsemnist3d/);
+    const catalogOnly = cli(['evaluate', '--flag', 'chestmnist', '--root', out, '--model', 'ref.onnx']);
+    expect(catalogOnly.code).toBe(2);
+    expect(catalogOnly.stderr).toMatch(/chestmnist\.npz not found/);
     const junk = join(work, 'junk.onnx');
     writeFileSync(junk, 'not a model');
     const bad = cli(['evaluate', '--flag', 'dermamnist', '--root', out, '--model', junk, '--device', 'cpu']);
@@ -330,4 +337,20 @@ describe('multi-label and binary-class datasets (numpy-written NPZ, library API)
       expect(readFileSync(csv, 'utf8')).toBe(official.csvText);
     });
   }
+
+  it('evaluate --flag takes any catalog flag: ChestMNIST (14 label columns, no converter yet) through the CLI', () => {
+    const root = join(work, 'chest');
+    python(
+      `import json,sys,os\nimport numpy as np\na=json.load(sys.stdin)\nos.makedirs(a['root'],exist_ok=True)\nrng=np.random.default_rng(9)\nd={}\n` +
+        `for s,n in (('train',64),('val',8),('test',32)):\n` +
+        `    d[s+'_images']=rng.integers(0,256,(n,28,28)).astype(np.uint8); d[s+'_labels']=(rng.random((n,14))<0.3).astype(np.uint8)\n` +
+        `np.savez(os.path.join(a['root'],'chestmnist.npz'),**d)\nprint('null')`,
+      { root },
+    );
+    const r = cli(['evaluate', '--flag', 'chestmnist', '--root', root, '--fit-reference', join(root, 'ref.onnx'), '--device', 'cpu', '--baseline', 'ResNet-18 (28)', '--tolerance', '1', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout) as { task: string; images: number; activation: string; baseline: { rows: { metric: string; baseline: number }[] } };
+    expect(j).toMatchObject({ task: 'multi-label, binary-class', images: 32, activation: 'sigmoid' });
+    expect(j.baseline.rows.map((x) => [x.metric, x.baseline])).toEqual([['AUC', 0.706], ['ACC', 0.947]]);
+  });
 });
