@@ -1,9 +1,11 @@
-// `list` shows the six datasets with licence and source; `demo` writes a fake download of every source
+// `list` shows the 18 catalog datasets with licence and, for the six with a source, which source builds
+// them; `demo` writes a fake download of every source
 // and converts all of them (real CLI; the NPZ files load in numpy with MedMNIST's keys and shapes).
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanupTempDirs, cli, python, tempDir } from './support/run-cli.js';
 
+// flag, source, the source's licence, channels (MedMNIST's own licence is CC-BY-4.0 except DermaMNIST).
 const SIX = [
   ['pathmnist', 'kather', 'CC-BY-4.0', 3],
   ['dermamnist', 'ham10000', 'CC-BY-NC-4.0', 3],
@@ -13,6 +15,18 @@ const SIX = [
   ['bloodmnist', 'pbc', 'CC-BY-4.0', 3],
 ] as const;
 
+interface Row {
+  flag: string;
+  source: string | null;
+  license: string;
+  sourceLicense?: string;
+  homepage?: string;
+  n_channels: number;
+  dims: number;
+  labels: string[];
+  n_samples: { train: number; val: number; test: number };
+}
+
 let dir = '';
 beforeAll(() => {
   dir = tempDir('demo');
@@ -20,18 +34,26 @@ beforeAll(() => {
 afterAll(cleanupTempDirs);
 
 describe('list and demo', () => {
-  it('list shows the six datasets with licence and source', () => {
+  it('list shows all 18 catalog datasets, and the six with licence and source', () => {
     const r = cli(['list', '--json']);
     expect(r.code, r.stderr).toBe(0);
-    const rows = JSON.parse(r.stdout) as { flag: string; source: string; license: string; homepage: string; n_channels: number }[];
-    for (const [flag, source, license, ch] of SIX) {
+    const rows = JSON.parse(r.stdout) as Row[];
+    expect(rows).toHaveLength(18);
+    for (const [flag, source, sourceLicense, ch] of SIX) {
       const row = rows.find((x) => x.flag === flag);
       expect(row, flag).toBeDefined();
-      expect(row).toMatchObject({ source, license, n_channels: ch });
+      expect(row).toMatchObject({ source, sourceLicense, license: flag === 'dermamnist' ? 'CC-BY-NC-4.0' : 'CC-BY-4.0', n_channels: ch, dims: 2 });
       expect(row!.homepage).toMatch(/^https:\/\//);
     }
+    const organ3d = rows.find((x) => x.flag === 'organmnist3d')!;
+    expect(organ3d).toMatchObject({ source: null, dims: 3, n_channels: 1, license: 'CC-BY-4.0', n_samples: { train: 971, val: 161, test: 610 } });
+    expect(organ3d.labels).toHaveLength(11);
+    expect(organ3d).not.toHaveProperty('sourceLicense');
+    expect(rows.filter((x) => x.source !== null).map((x) => x.flag).sort()).toEqual(SIX.map(([f]) => f).sort());
     const text = cli(['list']).stdout;
-    for (const [flag, source, license] of SIX) expect(text).toMatch(new RegExp(`${flag}\\s+${source}\\s.*${license}`));
+    for (const [flag, source, sourceLicense] of SIX) expect(text).toMatch(new RegExp(`${flag}\\s+${source}\\s.*${sourceLicense}`));
+    expect(text).toMatch(/chestmnist\s+-\s+multi-label, binary-class\s+14\s+1\s+2D\s+78468\/11219\/22433\s+CC-BY-4.0\s+-/);
+    expect(text).toMatch(/synapsemnist3d\s+-\s+binary-class\s+2\s+1\s+3D\s+1230\/177\/352\s+CC-BY-4.0/);
   });
 
   it('demo converts every source, and numpy reads every NPZ', () => {

@@ -1,22 +1,28 @@
-// The official MedMNIST releases: the published MD5 of every official NPZ (src/lock/official-md5.json,
-// copied from MedMNIST's medmnist/info.py v3.0.2), recorded in the repository's datasets.lock.json, and
+// The official MedMNIST releases: the published MD5 of every official NPZ (from the catalog, which holds
+// MedMNIST's medmnist/info.py v3.0.2), recorded in the repository's datasets.lock.json, and
 // `verify --official DIR` that checks downloaded copies (pathmnist.npz, pathmnist_64.npz, ...).
-import { readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { CATALOG, INFO_FILE, OFFICIAL_RELEASE } from '../catalog/index.js';
 import { DataError } from '../core/errors.js';
 import { PACKAGE_ROOT } from '../version.js';
 import { md5File } from './hash.js';
 import { LOCK_NAME, readLock, validateLock, type OfficialRelease } from './lockfile.js';
 
-export const OFFICIAL_MD5_FILE = join(PACKAGE_ROOT, 'src', 'lock', 'official-md5.json');
 /** The repository's own lock: the demo release and the official MD5s. */
 export const REPOSITORY_LOCK = join(PACKAGE_ROOT, LOCK_NAME);
 
-/** The bundled list of official MD5s (validated with the lock schema's `official` section). */
+/**
+ * The official MD5s as the lock's `official` section: every NPZ of every catalog flag, keyed by file name
+ * in sorted order (so the written lock does not depend on the catalog's order), validated with the lock
+ * schema.
+ */
 export function bundledOfficial(): OfficialRelease {
-  const official = JSON.parse(readFileSync(OFFICIAL_MD5_FILE, 'utf8')) as OfficialRelease;
-  validateLock({ lockfileVersion: 1, datasets: {}, official }, OFFICIAL_MD5_FILE);
+  const files = CATALOG.flatMap((e) => e.officialFiles)
+    .map((f) => [f.name, { md5: f.md5, url: f.url }] as const)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const official: OfficialRelease = { files: Object.fromEntries(files), release: OFFICIAL_RELEASE };
+  validateLock({ lockfileVersion: 1, datasets: {}, official }, INFO_FILE);
   return official;
 }
 
