@@ -24,7 +24,7 @@ describe('lock file', () => {
     expect(d.inputs.files.map((f) => f.path)).toContain('HAM10000_metadata.csv');
     expect(d.inputs.files.every((f) => !f.path.startsWith('/') && !f.path.includes(fx.tmp))).toBe(true);
     expect(d.recipe).toMatchObject({ source: 'ham10000', dataset: 'dermamnist', sizes: [28, 64], formats: ['npz'], split: { strategy: 'official', seed: 0 } });
-    expect(d.recipe.pixels).toEqual({ mode: 'RGB', crop: { kind: 'none' }, filter: 'bicubic' });
+    expect(d.recipe.pixels).toEqual([{ op: 'convert', mode: 'RGB' }, { op: 'resize', filter: 'bicubic' }]);
     expect(d.counts.train + d.counts.val + d.counts.test).toBe(40);
     expect(Object.keys(d.sizes)).toEqual(['28', '64']);
     expect(d.sizes['64']!.formats['npz']!.files.map((f) => f.name)).toEqual(['dermamnist_64.npz']);

@@ -1,4 +1,5 @@
 // BUSI, Dataset_BUSI_with_GT (Al-Dhabyani et al. 2020) -> BreastMNIST: facts from reference/sources.md §7.
+import { datasetInfo } from '../../src/catalog/index.js';
 import type { DatasetSpec, SourceInfo } from '../../src/core/contract.js';
 
 /** BUSI's class folders. */
@@ -30,13 +31,8 @@ export const source: SourceInfo = {
 };
 
 export const breastmnist: DatasetSpec = {
-  flag: 'breastmnist',
-  title: 'BreastMNIST',
-  task: 'binary-class',
-  labels: ['malignant', 'normal, benign'],
-  nChannels: 1,
-  dims: 2,
-  officialCounts: { train: 546, val: 78, test: 156 },
+  // MedMNIST's facts (labels, task, counts...) come from the catalog; the rest is this source's.
+  ...datasetInfo('breastmnist'),
   split: { rule: 'ratio-7-1-2', stratify: 'label' },
   recipe: [{ op: 'convert', mode: 'L' }, { op: 'resize', filter: 'bicubic' }],
   fineLabelName: 'busi_class',

@@ -1,4 +1,5 @@
 // HAM10000 (Tschandl et al. 2018) -> DermaMNIST: facts from reference/sources.md §3.
+import { datasetInfo } from '../../src/catalog/index.js';
 import type { DatasetSpec, SourceInfo } from '../../src/core/contract.js';
 
 /** dx codes in MedMNIST label order (alphabetical): akiec = 0 ... vasc = 6. */
@@ -29,21 +30,8 @@ export const source: SourceInfo = {
 };
 
 export const dermamnist: DatasetSpec = {
-  flag: 'dermamnist',
-  title: 'DermaMNIST',
-  task: 'multi-class',
-  labels: [
-    'actinic keratoses and intraepithelial carcinoma',
-    'basal cell carcinoma',
-    'benign keratosis-like lesions',
-    'dermatofibroma',
-    'melanoma',
-    'melanocytic nevi',
-    'vascular lesions',
-  ],
-  nChannels: 3,
-  dims: 2,
-  officialCounts: { train: 7007, val: 1003, test: 2005 },
+  // MedMNIST's facts (labels, task, counts...) come from the catalog; the rest is this source's.
+  ...datasetInfo('dermamnist'),
   split: { rule: 'ratio-7-1-2', stratify: 'label' },
   recipe: [{ op: 'convert', mode: 'RGB' }, { op: 'resize', filter: 'bicubic' }],
   groupName: 'lesion_id',

@@ -1,4 +1,5 @@
 // NCT-CRC-HE-100K + CRC-VAL-HE-7K (Kather et al. 2018) -> PathMNIST: facts from reference/sources.md §1.
+import { datasetInfo } from '../../src/catalog/index.js';
 import type { DatasetSpec, SourceInfo } from '../../src/core/contract.js';
 
 /** Class folder names in MedMNIST label order (ADI = 0 ... TUM = 8). */
@@ -30,23 +31,8 @@ export const source: SourceInfo = {
 };
 
 export const pathmnist: DatasetSpec = {
-  flag: 'pathmnist',
-  title: 'PathMNIST',
-  task: 'multi-class',
-  labels: [
-    'adipose',
-    'background',
-    'debris',
-    'lymphocytes',
-    'mucus',
-    'smooth muscle',
-    'normal colon mucosa',
-    'cancer-associated stroma',
-    'colorectal adenocarcinoma epithelium',
-  ],
-  nChannels: 3,
-  dims: 2,
-  officialCounts: { train: 89996, val: 10004, test: 7180 },
+  // MedMNIST's facts (labels, task, counts...) come from the catalog; the rest is this source's.
+  ...datasetInfo('pathmnist'),
   split: { rule: 'source-test-9-1', stratify: 'label' },
   recipe: [{ op: 'convert', mode: 'RGB' }, { op: 'resize', filter: 'bicubic' }],
   metaColumns: ['archive'],

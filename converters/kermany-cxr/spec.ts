@@ -1,5 +1,6 @@
 // Kermany et al. ChestXRay2017 (same Mendeley Data record as OCT2017) -> PneumoniaMNIST: facts from
 // reference/sources.md §5.
+import { datasetInfo } from '../../src/catalog/index.js';
 import type { DatasetSpec, SourceInfo } from '../../src/core/contract.js';
 import { KERMANY_CITATION, KERMANY_DOI, KERMANY_LICENSE, KERMANY_RECORD } from '../kermany-oct/spec.js';
 
@@ -22,13 +23,8 @@ export const source: SourceInfo = {
 };
 
 export const pneumoniamnist: DatasetSpec = {
-  flag: 'pneumoniamnist',
-  title: 'PneumoniaMNIST',
-  task: 'binary-class',
-  labels: ['normal', 'pneumonia'],
-  nChannels: 1,
-  dims: 2,
-  officialCounts: { train: 4708, val: 524, test: 624 },
+  // MedMNIST's facts (labels, task, counts...) come from the catalog; the rest is this source's.
+  ...datasetInfo('pneumoniamnist'),
   split: { rule: 'source-test-9-1', stratify: 'label' },
   recipe: [{ op: 'convert', mode: 'L' }, { op: 'square-crop' }, { op: 'resize', filter: 'bicubic' }],
   groupName: 'patient_id',

@@ -1,4 +1,5 @@
 // Kermany et al. OCT2017 (Mendeley Data rscbjbr9sj) -> OCTMNIST: facts from reference/sources.md §4.
+import { datasetInfo } from '../../src/catalog/index.js';
 import type { DatasetSpec, SourceInfo } from '../../src/core/contract.js';
 
 /** Class folder names in MedMNIST label order (CNV = 0 ... NORMAL = 3). */
@@ -32,13 +33,8 @@ export const source: SourceInfo = {
 };
 
 export const octmnist: DatasetSpec = {
-  flag: 'octmnist',
-  title: 'OCTMNIST',
-  task: 'multi-class',
-  labels: ['choroidal neovascularization', 'diabetic macular edema', 'drusen', 'normal'],
-  nChannels: 1,
-  dims: 2,
-  officialCounts: { train: 97477, val: 10832, test: 1000 },
+  // MedMNIST's facts (labels, task, counts...) come from the catalog; the rest is this source's.
+  ...datasetInfo('octmnist'),
   split: { rule: 'source-test-9-1', stratify: 'label' },
   recipe: [{ op: 'convert', mode: 'L' }, { op: 'square-crop' }, { op: 'resize', filter: 'bicubic' }],
   groupName: 'patient_id',

@@ -1,4 +1,5 @@
 // PBC dataset (Acevedo et al. 2020, Mendeley Data snkd93bnjr) -> BloodMNIST: facts from reference/sources.md §9.
+import { datasetInfo } from '../../src/catalog/index.js';
 import type { DatasetSpec, SourceInfo } from '../../src/core/contract.js';
 
 /** Class folder names in MedMNIST label order (alphabetical: basophil = 0 ... platelet = 7). */
@@ -25,22 +26,8 @@ export const source: SourceInfo = {
 };
 
 export const bloodmnist: DatasetSpec = {
-  flag: 'bloodmnist',
-  title: 'BloodMNIST',
-  task: 'multi-class',
-  labels: [
-    'basophil',
-    'eosinophil',
-    'erythroblast',
-    'immature granulocytes(myelocytes, metamyelocytes and promyelocytes)',
-    'lymphocyte',
-    'monocyte',
-    'neutrophil',
-    'platelet',
-  ],
-  nChannels: 3,
-  dims: 2,
-  officialCounts: { train: 11959, val: 1712, test: 3421 },
+  // MedMNIST's facts (labels, task, counts...) come from the catalog; the rest is this source's.
+  ...datasetInfo('bloodmnist'),
   split: { rule: 'ratio-7-1-2', stratify: 'label' },
   recipe: [{ op: 'convert', mode: 'RGB' }, { op: 'center-crop', width: CROP, height: CROP }, { op: 'resize', filter: 'bicubic' }],
 };

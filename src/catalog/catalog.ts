@@ -11,27 +11,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Task } from '../core/contract.js';
+import type { DatasetInfo, Task } from '../core/contract.js';
+
+export type { DatasetInfo } from '../core/contract.js';
 import { UsageError } from '../core/errors.js';
 import { DESCRIPTIONS } from './descriptions.js';
 
-/**
- * MedMNIST's facts about one dataset flag. The lead's contract v2 defines the same type in
- * src/core/contract.ts; this one goes when that lands.
- */
-export interface DatasetInfo {
-  /** MedMNIST flag, e.g. dermamnist. Output names derive from it (design §5). */
-  flag: string;
-  /** Display name; equals MedMNIST's Python class name (DermaMNIST, OrganMNIST3D). */
-  title: string;
-  task: Task;
-  /** Label names in MedMNIST order; index = label value (multi-label: one column each). */
-  labels: readonly string[];
-  nChannels: 1 | 3;
-  /** 3 for the *3d flags (N x S x S x S volumes), else 2. */
-  dims: 2 | 3;
-  officialCounts: { train: number; val: number; test: number };
-}
 
 /** One official NPZ of the MedMNIST release on Zenodo. */
 export interface OfficialFile {

@@ -5,7 +5,7 @@
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { datasetInfo, FLAGS, isCatalogFlag } from '../catalog/index.js';
-import type { DatasetSpec, SplitName } from '../core/contract.js';
+import type { DatasetInfo, SplitName } from '../core/contract.js';
 import { SPLITS } from '../core/contract.js';
 import { UsageError } from '../core/errors.js';
 import { baselineNames, compareWithBaseline, type BaselineComparison } from '../evaluate/baselines.js';
@@ -15,28 +15,13 @@ import { saveResults, standardResultFileName } from '../evaluate/results-csv.js'
 import { DEVICES, type DeviceChoice } from '../evaluate/session.js';
 import { type CliCommand, printJson, table } from './common.js';
 
-/** The fields of a dataset that src/evaluate reads: all MedMNIST facts, so any catalog flag has them. */
-type EvaluationSpec = Pick<DatasetSpec, 'flag' | 'title' | 'task' | 'labels' | 'labelColumns' | 'nChannels' | 'officialCounts'>;
-
 /**
  * `--flag F` resolves through the catalog (all 18 flags), not through the converters, so a dataset built
- * elsewhere (or downloaded from MedMNIST) can be evaluated too. src/evaluate still types its parameter as
- * the converter's DatasetSpec but reads only the EvaluationSpec fields (never the recipe or split rule);
- * the cast goes when contract v2 narrows those modules to DatasetInfo.
+ * elsewhere (or downloaded from MedMNIST) can be evaluated too: src/evaluate needs only MedMNIST's facts.
  */
-function specFor(flag: string): DatasetSpec {
+function specFor(flag: string): DatasetInfo {
   if (!isCatalogFlag(flag)) throw new UsageError(`--flag ${JSON.stringify(flag)}: unknown MedMNIST dataset; choose from ${FLAGS.join(', ')}`);
-  const info = datasetInfo(flag);
-  const spec: EvaluationSpec = {
-    flag: info.flag,
-    title: info.title,
-    task: info.task,
-    labels: [...info.labels],
-    labelColumns: info.task === 'multi-label, binary-class' ? info.labels.length : 1,
-    nChannels: info.nChannels,
-    officialCounts: info.officialCounts,
-  };
-  return spec as DatasetSpec;
+  return datasetInfo(flag);
 }
 
 function positiveInt(v: unknown, name: string): number {

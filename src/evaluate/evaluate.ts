@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import ort from 'onnxruntime-node';
-import { type DatasetSpec, type SplitName, type Task, labelColumns, isMultiLabel } from '../core/contract.js';
+import { type DatasetInfo, type SplitName, type Task, labelColumns, isMultiLabel } from '../core/contract.js';
 import { DataError, UsageError } from '../core/errors.js';
 import { type Activation, activationFor, applyActivation } from './activation.js';
 import { getMetrics, type Matrix, type Metrics } from './metrics.js';
@@ -20,7 +20,7 @@ export interface EvaluateOptions {
   flag: string;
   size: number;
   split: SplitName;
-  spec: DatasetSpec;
+  spec: DatasetInfo;
   /** Path of an .onnx file, or its bytes. */
   model: string | Uint8Array;
   device?: DeviceChoice;
@@ -56,7 +56,7 @@ export interface EvaluateResult {
 }
 
 /** Output columns a model must have for the task (binary-class: 1 or 2). */
-function checkOutputColumns(task: Task, spec: DatasetSpec, columns: number, modelName: string): void {
+function checkOutputColumns(task: Task, spec: DatasetInfo, columns: number, modelName: string): void {
   const ok =
     task === 'binary-class'
       ? columns === 1 || columns === 2

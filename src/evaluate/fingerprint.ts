@@ -3,7 +3,7 @@
 // deterministic arithmetic (not by onnxruntime, whose kernels vary with the CPU), so the same build gives
 // the same fingerprint everywhere; a rebuild whose metrics move beyond `tolerance` is flagged even when
 // its hashes were updated.
-import type { DatasetSpec } from '../core/contract.js';
+import type { DatasetInfo } from '../core/contract.js';
 import { getMetrics, type Metrics } from './metrics.js';
 import { fitReferenceModel, REFERENCE_MODEL, referenceModelOnnx, referenceScores, sha256Hex } from './reference-model.js';
 
@@ -22,7 +22,7 @@ export interface FingerprintOptions {
   root: string;
   flag: string;
   size: number;
-  spec: DatasetSpec;
+  spec: DatasetInfo;
   /** Output format to read; npz by default. */
   format?: string;
   tolerance?: number;

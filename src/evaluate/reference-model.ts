@@ -7,7 +7,7 @@
 // number of iterations, samples in split order, float64 sums in a fixed order and exp() from basic
 // arithmetic only, so the same train split gives the same ONNX bytes on every machine.
 import { createHash } from 'node:crypto';
-import { type DatasetSpec, type Task, labelColumns, isMultiLabel } from '../core/contract.js';
+import { type DatasetInfo, type Task, labelColumns, isMultiLabel } from '../core/contract.js';
 import { DataError, UsageError } from '../core/errors.js';
 import { detExp } from './det-math.js';
 import { encodeOnnxModel } from './onnx-proto.js';
@@ -126,7 +126,7 @@ async function readFeatures(loc: SplitLocation): Promise<{ pool: Pooling; set: F
   return { pool, set: { rows, x: x.subarray(0, rows * pool.features), labels: labels.subarray(0, rows * source.labelColumns), labelColumns: source.labelColumns } };
 }
 
-function classesOf(spec: DatasetSpec): number {
+function classesOf(spec: DatasetInfo): number {
   return isMultiLabel(spec.task) ? labelColumns(spec) : spec.labels.length;
 }
 
@@ -237,7 +237,7 @@ function standardise(x: Float32Array, rows: number, mean: Float32Array, invStd: 
 }
 
 /** The model as ONNX bytes (opset 13, IR version 8); input `image` [N, C, ...spatial], output `logits` [N, K]. */
-export function referenceModelOnnx(m: FittedModel, spec: DatasetSpec, size: number): Uint8Array {
+export function referenceModelOnnx(m: FittedModel, spec: DatasetInfo, size: number): Uint8Array {
   const { pool } = m;
   return encodeOnnxModel({
     producerName: 'medmnist-build',

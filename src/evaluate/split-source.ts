@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { getFormat } from '../formats/index.js';
 import { NpzFile } from '../formats/npz.js';
 import { baseNameFor, type ReadRecord } from '../formats/sink.js';
-import { type DatasetSpec, type SplitName, labelColumns, imageShape } from '../core/contract.js';
+import { type DatasetInfo, type SplitName, labelColumns, imageShape } from '../core/contract.js';
 import { DataError, UsageError } from '../core/errors.js';
 
 export interface ImageBatch {
@@ -32,7 +32,7 @@ export interface SplitLocation {
   flag: string;
   size: number;
   split: SplitName;
-  spec: DatasetSpec;
+  spec: DatasetInfo;
   /** Output format to read; npz by default. */
   format?: string;
 }
