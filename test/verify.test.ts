@@ -96,8 +96,8 @@ describe('verify', () => {
       expect.arrayContaining([
         { kind: 'stale recipe', dataset: 'dermamnist', name: 'recipeSha256', detail: 'does not match the recorded recipe (was the lock edited by hand?)' },
         { kind: 'stale recipe', dataset: 'dermamnist', name: 'tool.version', detail: '"0.0.1" in the lock, "0.1.0" in this medmnist-build' },
-        { kind: 'stale recipe', dataset: 'dermamnist', name: 'pixels.filter', detail: '"bilinear" in the lock, "bicubic" in this medmnist-build' },
-        { kind: 'stale recipe', dataset: 'dermamnist', name: 'pixels.filter', detail: '"bilinear" in the lock, "bicubic" in dermamnist.json' },
+        { kind: 'stale recipe', dataset: 'dermamnist', name: 'pixels.1.filter', detail: '"bilinear" in the lock, "bicubic" in this medmnist-build' },
+        { kind: 'stale recipe', dataset: 'dermamnist', name: 'pixels.1.filter', detail: '"bilinear" in the lock, "bicubic" in dermamnist.json' },
       ]),
     );
   });

@@ -63,6 +63,10 @@ export function fieldDifferences(a: unknown, b: unknown, path = ''): FieldDiffer
     const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
     return keys.flatMap((k) => fieldDifferences(a[k], b[k], path ? `${path}.${k}` : k));
   }
+  // Lists of the same length (the recipe's operations) compare element by element: pixels.1.filter.
+  if (Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.some((x) => isObj(x))) {
+    return a.flatMap((x, i) => fieldDifferences(x, b[i], path ? `${path}.${i}` : String(i)));
+  }
   // Canonical (sorted keys), so an op list read back from a lock equals the same list built here.
   const sa = a === undefined ? '(none)' : canonicalCompact(a);
   const sb = b === undefined ? '(none)' : canonicalCompact(b);
