@@ -14,7 +14,7 @@
 //       existing output folder byte-identical.
 //
 // It lives in test/ because converters/ is compiled into dist and must not import vitest.
-import { cp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { cp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Converter, DatasetSpec, FakeDownloadOptions, Sample, ScanResult, SplitCounts } from '../../src/core/contract.js';
@@ -22,6 +22,7 @@ import { labelColumns, isMultiLabel } from '../../src/core/contract.js';
 import { parseCsv } from '../../src/core/csv.js';
 import { samplesCsvHeader } from '../../src/metadata/samples-csv.js';
 import { splitSamples } from '../../src/split/index.js';
+import { REGISTRY } from '../../converters/index.js';
 import { ROOT, cleanupTempDirs, cli, pythonOk, tempDir } from './run-cli.js';
 
 // ---------------------------------------------------------------------------------------------------
@@ -254,13 +255,58 @@ for size in job["sizes"]:
 print(json.dumps(out))
 `;
 
-interface PillowResult {
+/** Recipe operations the live check knows how to do in Pillow. */
+const LIVE_OPS: ReadonlySet<string> = new Set(['convert', 'square-crop', 'center-crop', 'resize']);
+
+export interface PillowResult {
+  /** Images compared: sizes x rows. */
   checked: number;
   mismatches: unknown[];
+  /** Split sizes of each size's NPZ. */
   counts: Record<string, SplitCounts>;
+  /** F.samples.csv of the output. */
+  rows: SamplesRow[];
 }
 
-const LIVE_OPS = new Set(['convert', 'square-crop', 'center-crop', 'resize']);
+/**
+ * Compare every image of F.npz (each size) with what Pillow (/usr/bin/python3) makes of its source file
+ * with the spec's recipe, and its label with the scan's. Rows of F.samples.csv are matched to a fresh
+ * scan of `input` by image id; the file is the sample's item's first file. `converter` may be a --source id.
+ */
+export async function compareWithPillow(
+  converter: Converter | string,
+  input: string,
+  out: string,
+  sizes: readonly number[],
+  flag?: string,
+): Promise<PillowResult> {
+  const conv = typeof converter === 'string' ? REGISTRY.get(converter) : converter;
+  const spec = flag ? conv.datasets.find((d) => d.flag === flag)! : conv.datasets[0]!;
+  const bad = spec.recipe.filter((x) => !LIVE_OPS.has(x.op)).map((x) => x.op);
+  if (bad.length > 0) throw new Error(`${spec.flag}: the live Pillow check covers convert, square-crop, center-crop and resize, not ${bad.join(', ')}`);
+  const scan = await conv.scan(input);
+  const byId = new Map(scan.samples[spec.flag]!.map((s) => [s.id, s]));
+  const rows = await readSamplesCsv(join(out, `${spec.flag}.samples.csv`));
+  const job = {
+    flag: spec.flag,
+    out,
+    sizes,
+    recipe: spec.recipe,
+    rows: rows.map((r) => {
+      const s = byId.get(r.image_id);
+      if (!s) throw new Error(`${spec.flag}.samples.csv: image_id ${r.image_id} is not a scanned sample`);
+      if (s.region) throw new Error(`${s.id}: samples with a region are not covered by the live Pillow check`);
+      return { split: r.split, index: r.index, file: fileOf(scan, spec.flag, s.id), label: s.label };
+    }),
+  };
+  const jobFile = join(tempDir('pillow-job'), `${spec.flag}.json`);
+  await writeFile(jobFile, JSON.stringify(job));
+  try {
+    return { ...(JSON.parse(pythonOk(PILLOW_CHECK, [jobFile])) as Omit<PillowResult, 'rows'>), rows };
+  } finally {
+    await rm(jobFile, { force: true });
+  }
+}
 
 // ---------------------------------------------------------------------------------------------------
 // The harness
@@ -325,28 +371,13 @@ export function describeConverter(converter: Converter, o: ConformanceOptions): 
     describe('(a) the fake download through the CLI, pixels equal to Pillow live', () => {
       for (const spec of converter.datasets) {
         it(`${spec.flag}: every image at ${o.sizes.join(', ')} equals Pillow's ${spec.recipe.map((x) => x.op).join(' -> ')}, labels as scanned`, async () => {
-          expect(spec.recipe.every((x) => LIVE_OPS.has(x.op)), 'the live check covers convert, crops and resize only').toBe(true);
           const conv = await fx.converted();
           const scan = await fx.scan();
           const byId = new Map(scan.samples[spec.flag]!.map((s) => [s.id, s]));
-          const rows = conv.rows[spec.flag]!;
+          const res = await compareWithPillow(converter, fake, conv.out, o.sizes, spec.flag);
+          const rows = res.rows;
           expect(rows.length).toBe(byId.size);
-          const job = {
-            flag: spec.flag,
-            out: conv.out,
-            sizes: o.sizes,
-            recipe: spec.recipe,
-            rows: rows.map((r) => {
-              const s = byId.get(r.image_id);
-              if (!s) throw new Error(`${spec.flag}.samples.csv: image_id ${r.image_id} is not a scanned sample`);
-              expect(s.region, `${s.id}: regions are not covered by the live check`).toBeUndefined();
-              expect(r.label).toBe(s.label.join('_'));
-              return { split: r.split, index: r.index, file: fileOf(scan, spec.flag, s.id), label: s.label };
-            }),
-          };
-          const jobFile = join(dir, `${spec.flag}-pillow-job.json`);
-          await writeFile(jobFile, JSON.stringify(job));
-          const res = JSON.parse(pythonOk(PILLOW_CHECK, [jobFile])) as PillowResult;
+          for (const r of rows) expect(r.label, r.image_id).toBe(byId.get(r.image_id)!.label.join('_'));
           expect(res.mismatches).toEqual([]);
           expect(res.checked).toBe(o.sizes.length * rows.length);
           // Every size has the same split sizes, equal to samples.csv's and to the rule's on the fake.
