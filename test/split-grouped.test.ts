@@ -13,7 +13,7 @@ import { SPLITS } from '../src/core/contract.js';
 import { UsageError } from '../src/core/errors.js';
 import { closestSubset, splitGrouped } from '../src/split/grouped.js';
 import { ratio712, ratio91, splitOfficial } from '../src/split/official.js';
-import { readSamplesCsv } from './converters-live.js';
+import { readSamplesCsv } from './support/converter-conformance.js';
 import { cli } from './support/run-cli.js';
 
 const SPEC712 = { flag: 'g712', groupName: 'group', split: { rule: 'ratio-7-1-2', stratify: 'label' } } as DatasetSpec;

@@ -10,7 +10,7 @@ import { pbc } from '../converters/pbc/index.js';
 import { csvRow } from '../src/core/csv.js';
 import { rng } from '../converters/_kit/synth.js';
 import type { SplitName } from '../src/core/contract.js';
-import { compareWithPillow, readSamplesCsv } from './converters-live.js';
+import { compareWithPillow, readSamplesCsv } from './support/converter-conformance.js';
 import { cli } from './support/run-cli.js';
 
 let dir = '';
