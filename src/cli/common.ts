@@ -46,3 +46,23 @@ export function table(header: string[], rows: string[][]): string {
   const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n') + '\n';
 }
+
+/** The options that decide a build's bytes, shared by `convert` and `plan`. */
+export function buildOptions(y: Argv): Argv {
+  return y
+    .option('source', { type: 'string', demandOption: true, describe: 'source id (see `list`)' })
+    .option('size', { type: 'string', default: '28', describe: 'image sizes, comma separated (28,64,128,224)' })
+    .option('format', { type: 'string', default: 'npz', describe: 'output formats, comma separated' })
+    .option('split', { type: 'string', default: 'official', describe: 'official | grouped | manifest:FILE' })
+    .option('seed', { type: 'number', default: 0, describe: 'seed of the documented split order' })
+    .option('npz-compress', { type: 'boolean', default: false, describe: 'deflate NPZ members (like np.savez_compressed)' });
+}
+
+/** The lock options, shared by `convert` and `pack`. */
+export function lockOptions(y: Argv): Argv {
+  return y
+    .option('lock', { type: 'string', describe: 'lock file to update (default: <out>/datasets.lock.json)' })
+    .option('frozen', { type: 'boolean', default: false, describe: 'refuse inputs, recipe or outputs that differ from the lock (like npm ci)' })
+    .option('fingerprint', { type: 'boolean', default: true, describe: 'record the reference model metrics in the lock (--no-fingerprint skips the fit)' })
+    .option('accept-drift', { type: 'boolean', default: false, describe: 'accept reference-model metrics that moved beyond the locked tolerance' });
+}

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { REGISTRY } from '../../converters/index.js';
 import { convert, type ConvertResult } from '../engine/convert.js';
 import { SPLITS } from '../core/contract.js';
-import { type CliCommand, parseList, parseSeed, parseSizes, printJson } from './common.js';
+import { buildOptions, type CliCommand, lockOptions, parseList, parseSeed, parseSizes, printJson } from './common.js';
 import { progressReporter } from './progress.js';
 
 export function convertSummary(r: ConvertResult): Record<string, unknown> {
@@ -26,20 +26,10 @@ export const convertCommand: CliCommand = {
   command: 'convert',
   describe: 'Build the MedMNIST dataset(s) of one raw source',
   builder: (y) =>
-    y
-      .option('source', { type: 'string', demandOption: true, describe: 'source id (see `list`)' })
+    lockOptions(buildOptions(y))
       .option('input', { type: 'string', demandOption: true, describe: 'folder with the raw download' })
       .option('out', { type: 'string', demandOption: true, describe: 'output folder' })
-      .option('size', { type: 'string', default: '28', describe: 'image sizes, comma separated (28,64,128,224)' })
-      .option('format', { type: 'string', default: 'npz', describe: 'output formats, comma separated' })
-      .option('split', { type: 'string', default: 'official', describe: 'official | grouped | manifest:FILE' })
-      .option('seed', { type: 'number', default: 0, describe: 'seed of the documented split order' })
       .option('workers', { type: 'number', describe: 'images decoded in parallel (default: CPU cores)' })
-      .option('lock', { type: 'string', describe: 'lock file to update (default: <out>/datasets.lock.json)' })
-      .option('frozen', { type: 'boolean', default: false, describe: 'refuse inputs, recipe or outputs that differ from the lock (like npm ci)' })
-      .option('fingerprint', { type: 'boolean', default: true, describe: 'record the reference model metrics in the lock (--no-fingerprint skips the fit)' })
-      .option('accept-drift', { type: 'boolean', default: false, describe: 'accept reference-model metrics that moved beyond the locked tolerance' })
-      .option('npz-compress', { type: 'boolean', default: false, describe: 'deflate NPZ members (like np.savez_compressed)' })
       .option('json', { type: 'boolean', default: false, describe: 'print a JSON summary on stdout' }),
   run: async (a) => {
     const r = await convert(REGISTRY, {

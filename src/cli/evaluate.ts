@@ -2,12 +2,13 @@
 // compute MedMNIST's AUC and ACC, optionally save the official result CSV and compare with a published
 // baseline (exit 1 outside tolerance). `--fit-reference OUT.onnx` first fits the project's reference model
 // on the train split and writes it; without --model, that model is evaluated.
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { datasetInfo, FLAGS, isCatalogFlag } from '../catalog/index.js';
 import type { DatasetInfo, SplitName } from '../core/contract.js';
 import { SPLITS } from '../core/contract.js';
 import { UsageError } from '../core/errors.js';
+import { writeFileAtomic } from '../core/atomic-write.js';
 import { baselineNames, compareWithBaseline, type BaselineComparison } from '../evaluate/baselines.js';
 import { DEFAULT_BATCH, evaluateModel } from '../evaluate/evaluate.js';
 import { FIT, fitReferenceModel, REFERENCE_MODEL, referenceModelOnnx, sha256Hex } from '../evaluate/reference-model.js';
@@ -30,17 +31,6 @@ function positiveInt(v: unknown, name: string): number {
   return n;
 }
 
-async function writeAtomically(path: string, bytes: Uint8Array): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}`;
-  try {
-    await writeFile(tmp, bytes);
-    await rename(tmp, path);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
-  }
-}
 
 function baselineTable(c: BaselineComparison): string {
   return table(
@@ -85,7 +75,7 @@ export const evaluateCommand: CliCommand = {
       const t0 = performance.now();
       const fitted = await fitReferenceModel({ root, flag, size, spec, format });
       const bytes = referenceModelOnnx(fitted, spec, size);
-      await writeAtomically(out, bytes);
+      await writeFileAtomic(out, bytes);
       const seconds = (performance.now() - t0) / 1000;
       reference = { model: REFERENCE_MODEL, path: out, sha256: sha256Hex(bytes), trainImages: fitted.trainImages, features: fitted.pool.features, classes: fitted.classes, iterations: FIT.iterations, seconds };
       process.stderr.write(`fitted ${REFERENCE_MODEL} on ${fitted.trainImages} train images (${fitted.pool.features} features, ${fitted.classes} outputs) in ${seconds.toFixed(1)} s -> ${out}\n`);

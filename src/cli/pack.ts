@@ -6,22 +6,18 @@ import { UsageError } from '../core/errors.js';
 import { pack } from '../engine/pack.js';
 import { readPlan } from '../engine/plan.js';
 import { openShards } from '../engine/shards.js';
-import { type CliCommand, printJson } from './common.js';
+import { type CliCommand, lockOptions, printJson } from './common.js';
 import { progressReporter } from './progress.js';
 
 export const packCommand: CliCommand = {
   command: 'pack',
   describe: 'Stage 3 of a sharded build: write the outputs and lock from all shards',
   builder: (y) =>
-    y
+    lockOptions(y)
       .option('plan', { type: 'string', demandOption: true, describe: 'plan file written by `plan`' })
       .option('shards', { type: 'string', demandOption: true, describe: 'folder the `process` runs wrote into' })
       .option('count', { type: 'number', demandOption: true, describe: 'n, the shard count the `process` runs used' })
       .option('out', { type: 'string', demandOption: true, describe: 'output folder' })
-      .option('lock', { type: 'string', describe: 'lock file to update (default: <out>/datasets.lock.json)' })
-      .option('frozen', { type: 'boolean', default: false, describe: 'refuse anything that differs from the lock' })
-      .option('fingerprint', { type: 'boolean', default: true, describe: 'record the reference model metrics in the lock' })
-      .option('accept-drift', { type: 'boolean', default: false, describe: 'accept reference-model metrics that moved beyond the locked tolerance' })
       .option('json', { type: 'boolean', default: false, describe: 'print a JSON summary on stdout' }),
   run: async (a) => {
     const count = Number(a['count']);

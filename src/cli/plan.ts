@@ -6,21 +6,15 @@ import { UsageError } from '../core/errors.js';
 import { validateSizes } from '../engine/convert.js';
 import { makePlan, planJson } from '../engine/plan.js';
 import { getFormat } from '../formats/index.js';
-import { type CliCommand, parseList, parseSeed, parseSizes, printJson } from './common.js';
+import { buildOptions, type CliCommand, parseList, parseSeed, parseSizes, printJson } from './common.js';
 
 export const planCommand: CliCommand = {
   command: 'plan',
   describe: 'Stage 1 of a sharded build: scan and split a source into a plan file',
   builder: (y) =>
-    y
-      .option('source', { type: 'string', demandOption: true, describe: 'source id (see `list`)' })
+    buildOptions(y)
       .option('input', { type: 'string', demandOption: true, describe: 'folder with the raw download (the same path on every node)' })
       .option('plan', { type: 'string', demandOption: true, describe: 'plan file to write (JSON)' })
-      .option('size', { type: 'string', default: '28', describe: 'image sizes, comma separated' })
-      .option('format', { type: 'string', default: 'npz', describe: 'output formats, comma separated' })
-      .option('split', { type: 'string', default: 'official', describe: 'official | grouped | manifest:FILE' })
-      .option('seed', { type: 'number', default: 0, describe: 'seed of the documented split order' })
-      .option('npz-compress', { type: 'boolean', default: false, describe: 'deflate NPZ members' })
       .option('json', { type: 'boolean', default: false, describe: 'print a JSON summary on stdout' }),
   run: async (a) => {
     const sizes = parseSizes(a['size']);

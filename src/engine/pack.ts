@@ -90,7 +90,6 @@ async function lockInputs(plan: BuildPlan, itemFiles: readonly HashedFile[]): Pr
 }
 
 export async function pack(plan: BuildPlan, converter: Converter, source: RecordSource, opts: PackOptions): Promise<PackResult> {
-  const formats = [...new Set(plan.options.formats)].map(getFormat);
   const specs = plan.datasets.map((d) => specOf(converter, d.flag));
   const lockPath = opts.lock === false ? null : (opts.lock ?? join(opts.out, LOCK_NAME));
   if (opts.frozen && !lockPath) throw new UsageError('--frozen needs a lock file');

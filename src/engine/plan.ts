@@ -3,24 +3,15 @@
 // the raw files it names and the converter registry, so they can run on other machines.
 import { readFile, stat } from 'node:fs/promises';
 import { relative, resolve, sep } from 'node:path';
-import { SPLITS, type Converter, type DatasetSpec, type Region, type Sample, type SplitCounts, type SplitName } from '../core/contract.js';
+import { SPLITS, type Converter, type DatasetSpec, type Sample, type SplitCounts, type SplitName } from '../core/contract.js';
 import { DataError, UsageError } from '../core/errors.js';
 import { splitSamples } from '../split/index.js';
 import { TOOL_VERSION } from '../version.js';
 
 export const PLAN_VERSION = 1;
 
-/** A sample as the plan records it: its item by index into BuildPlan.items, its split and index. */
-export interface PlanSample {
-  id: string;
-  item: number;
-  region?: Region;
-  label: number[];
-  groupId?: string;
-  fineLabel?: string;
-  sourceSplit?: SplitName;
-  meta?: Record<string, string>;
-}
+/** A sample as the plan records it: its item by index into BuildPlan.items (split and index by position). */
+export type PlanSample = Omit<Sample, 'item'> & { item: number };
 
 export interface PlanDataset {
   flag: string;
@@ -86,15 +77,13 @@ export function splitOf(counts: SplitCounts, pos: number): { split: SplitName; i
 export interface PlanRequest extends BuildOptions {
   converter: Converter;
   input: string;
-  /** Dataset flags to build (default: all the converter produces). */
-  datasets?: string[];
 }
 
 /** Scan, split and order: the plan of a build (no pixels are read). */
 export async function makePlan(req: PlanRequest): Promise<BuildPlan> {
   const { converter } = req;
   const input = resolve(req.input);
-  const specs = datasetsOf(converter, req.datasets);
+  const specs = converter.datasets;
   const scan = await converter.scan(input);
   const itemById = new Map(scan.items.map((it) => [it.id, it]));
   if (itemById.size !== scan.items.length) throw new Error(`${converter.source.id}: scan() returned two items with one id`);

@@ -3,7 +3,6 @@
 // '' for 28 and `_{size}` otherwise, and written by `pd.DataFrame(y_score).to_csv(path, header=None)`:
 // no header row, the row index first, then every score as numpy writes a float64 (Python's repr), '\n'
 // line ends. Evaluator.parse_and_evaluate reads such a file back.
-import { rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Matrix, Metrics } from './metrics.js';
 import { pythonFixed3, pythonFloatRepr } from './python-format.js';

@@ -1,9 +1,7 @@
 // datasets.lock.json: types, reading and writing. Every read and every write is validated against
 // schemas/lock.schema.json; writes are canonical JSON (src/lock/canonical.ts), written to a temporary
 // file beside the lock and renamed over it, so a reader never sees half a lock.
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import type { RecipeOp, SplitName } from '../core/contract.js';
 import { DataError } from '../core/errors.js';
 import { schemaValidator } from '../metadata/schemas.js';
