@@ -5,7 +5,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ham10000 } from '../converters/ham10000/index.js';
-import { cleanupTempDirs, cli, tempDir } from './support/run-cli.js';
+import { cleanupTempDirs, cliAsync as cli, tempDir } from './support/run-cli.js';
 
 let dir = '';
 let input = '';
@@ -24,27 +24,27 @@ function files(root: string, sub = ''): string[] {
 }
 
 describe('plan / process / pack', () => {
-  it('three shards packed give the bytes of one convert, in every format', () => {
+  it('three shards packed give the bytes of one convert, in every format', async () => {
     const common = ['--size', '28,64', '--format', 'npz,arrow,parquet,png', '--seed', '2'];
     const one = join(dir, 'one');
-    let r = cli(['convert', '--source', 'ham10000', '--input', input, '--out', one, ...common]);
+    let r = await cli(['convert', '--source', 'ham10000', '--input', input, '--out', one, ...common]);
     expect(r.code, r.stderr).toBe(0);
 
     const plan = join(dir, 'plan.json');
-    r = cli(['plan', '--source', 'ham10000', '--input', input, '--plan', plan, ...common]);
+    r = await cli(['plan', '--source', 'ham10000', '--input', input, '--plan', plan, ...common]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('dermamnist: train');
     const shards = join(dir, 'shards');
     for (const i of [2, 0, 1]) {
-      r = cli(['process', '--plan', plan, '--shard', `${i}/3`, '--shards', shards]);
+      r = await cli(['process', '--plan', plan, '--shard', `${i}/3`, '--shards', shards]);
       expect(r.code, r.stderr).toBe(0);
     }
     // A re-run of a finished shard is skipped.
-    r = cli(['process', '--plan', plan, '--shard', '1/3', '--shards', shards, '--json']);
+    r = await cli(['process', '--plan', plan, '--shard', '1/3', '--shards', shards, '--json']);
     expect(JSON.parse(r.stdout)).toMatchObject({ skipped: true });
 
     const packed = join(dir, 'packed');
-    r = cli(['pack', '--plan', plan, '--shards', shards, '--count', '3', '--out', packed]);
+    r = await cli(['pack', '--plan', plan, '--shards', shards, '--count', '3', '--out', packed]);
     expect(r.code, r.stderr).toBe(0);
     const names = files(one);
     expect(names.length).toBeGreaterThan(30);
@@ -52,21 +52,21 @@ describe('plan / process / pack', () => {
     for (const n of names) expect(readFileSync(join(packed, n)).equals(readFileSync(join(one, n))), n).toBe(true);
   });
 
-  it('pack refuses a missing shard, naming it and the command to run, and writes nothing', () => {
+  it('pack refuses a missing shard, naming it and the command to run, and writes nothing', async () => {
     const plan = join(dir, 'plan2.json');
-    expect(cli(['plan', '--source', 'ham10000', '--input', input, '--plan', plan]).code).toBe(0);
+    expect((await cli(['plan', '--source', 'ham10000', '--input', input, '--plan', plan])).code).toBe(0);
     const shards = join(dir, 'shards2');
-    expect(cli(['process', '--plan', plan, '--shard', '0/2', '--shards', shards]).code).toBe(0);
+    expect((await cli(['process', '--plan', plan, '--shard', '0/2', '--shards', shards])).code).toBe(0);
     const out = join(dir, 'packed2');
-    const r = cli(['pack', '--plan', plan, '--shards', shards, '--count', '2', '--out', out]);
+    const r = await cli(['pack', '--plan', plan, '--shards', shards, '--count', '2', '--out', out]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('shard-1-of-2');
     expect(r.stderr).toContain('--shard 1/2');
     expect(() => statSync(out)).toThrow();
   });
 
-  it('refuses a bad --shard before any work', () => {
-    const r = cli(['process', '--plan', join(dir, 'nope.json'), '--shard', '3/3', '--shards', join(dir, 's')]);
+  it('refuses a bad --shard before any work', async () => {
+    const r = await cli(['process', '--plan', join(dir, 'nope.json'), '--shard', '3/3', '--shards', join(dir, 's')]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--shard 3/3');
   });
