@@ -32,7 +32,7 @@ export const convertCommand: CliCommand = {
       .option('out', { type: 'string', demandOption: true, describe: 'output folder' })
       .option('size', { type: 'string', default: '28', describe: 'image sizes, comma separated (28,64,128,224)' })
       .option('format', { type: 'string', default: 'npz', describe: 'output formats, comma separated' })
-      .option('split', { type: 'string', default: 'official', describe: 'official | grouped | manifest:FILE' })
+      .option('split', { type: 'string', default: 'official', describe: 'official | grouped | source | manifest:FILE' })
       .option('seed', { type: 'number', default: 0, describe: 'seed of the documented split order' })
       .option('workers', { type: 'number', describe: 'images decoded in parallel (default: CPU cores)' })
       .option('lock', { type: 'string', describe: 'lock file to update (default: <out>/datasets.lock.json)' })

@@ -18,7 +18,7 @@ export const planCommand: CliCommand = {
       .option('plan', { type: 'string', demandOption: true, describe: 'plan file to write (JSON)' })
       .option('size', { type: 'string', default: '28', describe: 'image sizes, comma separated' })
       .option('format', { type: 'string', default: 'npz', describe: 'output formats, comma separated' })
-      .option('split', { type: 'string', default: 'official', describe: 'official | grouped | manifest:FILE' })
+      .option('split', { type: 'string', default: 'official', describe: 'official | grouped | source | manifest:FILE' })
       .option('seed', { type: 'number', default: 0, describe: 'seed of the documented split order' })
       .option('npz-compress', { type: 'boolean', default: false, describe: 'deflate NPZ members' })
       .option('json', { type: 'boolean', default: false, describe: 'print a JSON summary on stdout' }),
