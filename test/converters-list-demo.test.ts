@@ -13,6 +13,7 @@ const SIX = [
   ['pneumoniamnist', 'kermany-cxr', 'CC-BY-4.0', 1],
   ['breastmnist', 'busi', 'NOASSERTION', 1],
   ['bloodmnist', 'pbc', 'CC-BY-4.0', 3],
+  ['chestmnist', 'nih-cxr14', 'LicenseRef-NIH-CXR14', 1],
 ] as const;
 
 interface Row {
@@ -52,7 +53,7 @@ describe('list and demo', () => {
     expect(rows.filter((x) => x.source !== null).map((x) => x.flag).sort()).toEqual(SIX.map(([f]) => f).sort());
     const text = cli(['list']).stdout;
     for (const [flag, source, sourceLicense] of SIX) expect(text).toMatch(new RegExp(`${flag}\\s+${source}\\s.*${sourceLicense}`));
-    expect(text).toMatch(/chestmnist\s+-\s+multi-label, binary-class\s+14\s+1\s+2D\s+78468\/11219\/22433\s+CC-BY-4.0\s+-/);
+    expect(text).toMatch(/chestmnist\s+nih-cxr14\s+multi-label, binary-class\s+14\s+1\s+2D\s+78468\/11219\/22433\s+CC-BY-4.0\s+LicenseRef-NIH-CXR14/);
     expect(text).toMatch(/synapsemnist3d\s+-\s+binary-class\s+2\s+1\s+3D\s+1230\/177\/352\s+CC-BY-4.0/);
   });
 

@@ -53,7 +53,7 @@ export function buildOptions(y: Argv): Argv {
     .option('source', { type: 'string', demandOption: true, describe: 'source id (see `list`)' })
     .option('size', { type: 'string', default: '28', describe: 'image sizes, comma separated (28,64,128,224)' })
     .option('format', { type: 'string', default: 'npz', describe: 'output formats, comma separated' })
-    .option('split', { type: 'string', default: 'official', describe: 'official | grouped | manifest:FILE' })
+    .option('split', { type: 'string', default: 'official', describe: 'official | grouped | source | manifest:FILE' })
     .option('seed', { type: 'number', default: 0, describe: 'seed of the documented split order' })
     .option('npz-compress', { type: 'boolean', default: false, describe: 'deflate NPZ members (like np.savez_compressed)' });
 }

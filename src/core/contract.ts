@@ -66,15 +66,20 @@ export interface DatasetInfo {
   officialCounts: SplitCounts;
 }
 
-/** What a split rule stratifies on: the label vector as one class, or nothing. */
-export type Stratify = 'label' | 'none';
+/**
+ * What a split rule stratifies on: the label vector as one class, each label column on its own
+ * (multi-label sets: iterative stratification, src/split/iterative.ts), or nothing.
+ */
+export type Stratify = 'label' | 'labels' | 'none';
 
 /**
  * How `--split official` splits a dataset (reference/official-splits.md):
  * - ratio-7-1-2: per stratum, trunc(n*0.7) train, trunc(n*0.8) - trunc(n*0.7) val, rest test.
  * - source-test-9-1: the source's own test set is test; its training set is split 9:1 per stratum.
  * - by-group: every group (patient, scan) in one split, split sizes as close to `targets` as the groups
- *   allow (source test samples stay in test when `sourceTest` is set).
+ *   allow (source test samples stay in test when `sourceTest` is set). With stratify 'labels' the
+ *   sizes are exactly `targets` (scaled to the sample count when it differs) and every label column's
+ *   prevalence is kept per split (src/split/iterative.ts).
  */
 export type SplitRule =
   | { rule: 'ratio-7-1-2'; stratify: Stratify }

@@ -23,7 +23,19 @@ export interface DatasetMetadataInput {
 }
 
 export function splitRuleText(spec: DatasetSpec, strategy: string): string {
+  const iterative = `whole groups (${spec.groupName ?? 'group'}) per split, every label's prevalence kept per split (iterative stratification, Sechidis et al. 2011, rarest label first)`;
+  if (strategy === 'source') return `source test list = test; the rest: train = trunc(n*0.875), val = rest, ${iterative}; order: sha256(seed:image_id)`;
   if (strategy !== 'official') return strategy;
+  if (spec.split.stratify === 'labels') {
+    const r = spec.split;
+    const sizes =
+      r.rule === 'by-group'
+        ? `sizes exactly ${r.targets.train} / ${r.targets.val} / ${r.targets.test} (scaled to n by largest remainder when n differs) as far as the groups allow`
+        : r.rule === 'ratio-7-1-2'
+          ? 'sizes trunc(n*0.7) / trunc(n*0.8) - trunc(n*0.7) / rest'
+          : 'source test set = test; sizes of the rest trunc(n*0.9) / rest';
+    return `${sizes}; ${iterative}; order: sha256(seed:image_id)`;
+  }
   const per = spec.split.stratify === 'label' ? 'per class' : 'over all samples';
   switch (spec.split.rule) {
     case 'ratio-7-1-2':

@@ -34,6 +34,7 @@
 import type { DatasetSpec, Sample, SplitName, Stratify } from '../core/contract.js';
 import { SPLITS } from '../core/contract.js';
 import { DataError, UsageError } from '../core/errors.js';
+import { splitIterative } from './iterative.js';
 import { ratio712, ratio91, type SplitSamples } from './official.js';
 import { orderKey, seededOrder } from './order.js';
 
@@ -351,6 +352,8 @@ export function splitGrouped(samples: readonly Sample[], spec: DatasetSpec, seed
       `--split grouped needs group ids (patients, lesions...), and ${spec.flag} has none in its source. Use --split official or --split manifest:FILE.`,
     );
   }
+  // Per-label stratification: iterative stratification over the groups (src/split/iterative.ts).
+  if (spec.split.stratify === 'labels') return splitIterative(samples, spec, seed);
   const classes = classIndex(samples, spec.split.stratify);
   const out: SplitSamples = { train: [], val: [], test: [] };
   const rule = spec.split;

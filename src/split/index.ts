@@ -1,7 +1,8 @@
-// Split strategies behind --split (design §4): official | grouped | manifest:FILE.
+// Split strategies behind --split (design §4): official | grouped | source | manifest:FILE.
 import type { DatasetSpec, Sample } from '../core/contract.js';
 import { UsageError } from '../core/errors.js';
 import { splitGrouped } from './grouped.js';
+import { splitSource } from './iterative.js';
 import { splitManifest } from './manifest.js';
 import { splitOfficial, type SplitSamples } from './official.js';
 
@@ -19,10 +20,11 @@ export const MANIFEST_PREFIX = 'manifest:';
 export async function splitSamples(samples: readonly Sample[], spec: DatasetSpec, req: SplitRequest): Promise<SplitSamples> {
   if (req.strategy === 'official') return splitOfficial(samples, spec, req.seed);
   if (req.strategy === 'grouped') return splitGrouped(samples, spec, req.seed);
+  if (req.strategy === 'source') return splitSource(samples, spec, req.seed);
   if (req.strategy.startsWith(MANIFEST_PREFIX)) {
     const file = req.strategy.slice(MANIFEST_PREFIX.length);
     if (!file) throw new UsageError('--split manifest:FILE needs a file, e.g. --split manifest:dermamnist_split_info.csv');
     return splitManifest(samples, spec, file, req.fileOf);
   }
-  throw new UsageError(`unknown --split ${JSON.stringify(req.strategy)}: use official, grouped or manifest:FILE`);
+  throw new UsageError(`unknown --split ${JSON.stringify(req.strategy)}: use official, grouped, source or manifest:FILE`);
 }

@@ -5,6 +5,7 @@
 // MedMNIST's arrays.
 import type { DatasetSpec, Sample, SplitName, Stratify } from '../core/contract.js';
 import { splitGrouped } from './grouped.js';
+import { splitIterative } from './iterative.js';
 import { DataError } from '../core/errors.js';
 import { seededOrder } from './order.js';
 
@@ -38,6 +39,8 @@ export function ratio91(n: number): [number, number] {
 
 export function splitOfficial(samples: readonly Sample[], spec: DatasetSpec, seed: number): SplitSamples {
   const rule = spec.split;
+  // Per-label stratification (multi-label sets) is iterative stratification over groups.
+  if (rule.stratify === 'labels') return splitIterative(samples, spec, seed);
   // Group rules are the grouped split with the rule's own targets.
   if (rule.rule === 'by-group') return splitGrouped(samples, spec, seed);
   const out: SplitSamples = { train: [], val: [], test: [] };
