@@ -16,6 +16,7 @@ export function convertSummary(r: ConvertResult): Record<string, unknown> {
     datasets: r.datasets.map((d) => ({
       flag: d.flag,
       counts: d.counts,
+      ...(d.dropped.train + d.dropped.val + d.dropped.test > 0 ? { droppedBlank: d.dropped } : {}),
       official: d.spec.officialCounts,
       files: d.files,
     })),
