@@ -34,6 +34,7 @@ export const convertCommand: CliCommand = {
       .option('size', { type: 'string', default: '28', describe: 'image sizes, comma separated (28,64,128,224)' })
       .option('format', { type: 'string', default: 'npz', describe: 'output formats, comma separated' })
       .option('split', { type: 'string', default: 'official', describe: 'official | grouped | manifest:FILE' })
+      .option('dataset', { type: 'string', describe: 'build only these flags of the source, comma separated (default: all it builds; a manifest is per dataset)' })
       .option('seed', { type: 'number', default: 0, describe: 'seed of the documented split order' })
       .option('workers', { type: 'number', describe: 'images decoded in parallel (default: CPU cores)' })
       .option('lock', { type: 'string', describe: 'lock file to update (default: <out>/datasets.lock.json)' })
@@ -50,6 +51,7 @@ export const convertCommand: CliCommand = {
       sizes: parseSizes(a['size']),
       formats: parseList(a['format'], '--format', 'npz'),
       split: String(a['split']),
+      ...(a['dataset'] === undefined ? {} : { datasets: parseList(a['dataset'], '--dataset', '') }),
       seed: parseSeed(a['seed']),
       workers: a['workers'] === undefined ? undefined : Number(a['workers']),
       lock: a['lock'] === undefined ? undefined : resolve(String(a['lock'])),

@@ -19,6 +19,7 @@ export const planCommand: CliCommand = {
       .option('size', { type: 'string', default: '28', describe: 'image sizes, comma separated' })
       .option('format', { type: 'string', default: 'npz', describe: 'output formats, comma separated' })
       .option('split', { type: 'string', default: 'official', describe: 'official | grouped | manifest:FILE' })
+      .option('dataset', { type: 'string', describe: 'build only these flags of the source, comma separated (default: all it builds; a manifest is per dataset)' })
       .option('seed', { type: 'number', default: 0, describe: 'seed of the documented split order' })
       .option('npz-compress', { type: 'boolean', default: false, describe: 'deflate NPZ members' })
       .option('json', { type: 'boolean', default: false, describe: 'print a JSON summary on stdout' }),
@@ -37,6 +38,7 @@ export const planCommand: CliCommand = {
       sizes,
       formats,
       split: String(a['split']),
+      ...(a['dataset'] === undefined ? {} : { datasets: parseList(a['dataset'], '--dataset', '') }),
       seed,
       formatOptions: { npzCompress: a['npz-compress'] === true },
     });

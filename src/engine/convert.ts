@@ -23,6 +23,8 @@ export interface ConvertOptions extends PackOptions {
   formats: string[];
   split: string;
   seed: number;
+  /** Dataset flags of the source to build (default: all). */
+  datasets?: string[];
   workers?: number;
   formatOptions?: Record<string, string | number | boolean>;
 }
@@ -76,6 +78,7 @@ export async function convert(registry: ConverterRegistry, opts: ConvertOptions)
     split: opts.split,
     seed: opts.seed,
     formatOptions: opts.formatOptions ?? {},
+    ...(opts.datasets ? { datasets: opts.datasets } : {}),
   });
   let bytesRead = 0;
   const onRead = (n: number) => (bytesRead += n);
