@@ -17,6 +17,7 @@ const BENCHES: (() => Promise<Bench>)[] = [
   async () => (await import('./verify.js')).verifyBench,
   async () => (await import('./evaluate.js')).default,
   async () => (await import('./chest.js')).chestBench,
+  async () => (await import('./lits.js')).litsBench,
 ];
 
 async function main(): Promise<void> {

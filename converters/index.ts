@@ -6,10 +6,11 @@ import { ham10000 } from './ham10000/index.js';
 import { kather } from './kather/index.js';
 import { kermanyCxr } from './kermany-cxr/index.js';
 import { kermanyOct } from './kermany-oct/index.js';
+import { lits } from './lits/index.js';
 import { nihCxr14 } from './nih-cxr14/index.js';
 import { pbc } from './pbc/index.js';
 
-export const CONVERTERS: readonly Converter[] = [kather, ham10000, kermanyOct, kermanyCxr, busi, pbc, nihCxr14];
+export const CONVERTERS: readonly Converter[] = [kather, ham10000, kermanyOct, kermanyCxr, busi, pbc, nihCxr14, lits];
 
 export function getConverter(id: string): Converter {
   const c = CONVERTERS.find((x) => x.source.id === id);

@@ -15,6 +15,13 @@ const SIX = [
   ['bloodmnist', 'pbc', 'CC-BY-4.0', 3],
   ['chestmnist', 'nih-cxr14', 'LicenseRef-NIH-CXR14', 1],
 ] as const;
+/** The four Organ sets built by the lits source (flag, dims). */
+const ORGAN = [
+  ['organamnist', 2],
+  ['organcmnist', 2],
+  ['organsmnist', 2],
+  ['organmnist3d', 3],
+] as const;
 
 interface Row {
   flag: string;
@@ -47,10 +54,10 @@ describe('list and demo', () => {
       expect(row!.homepage).toMatch(/^https:\/\//);
     }
     const organ3d = rows.find((x) => x.flag === 'organmnist3d')!;
-    expect(organ3d).toMatchObject({ source: null, dims: 3, n_channels: 1, license: 'CC-BY-4.0', n_samples: { train: 971, val: 161, test: 610 } });
+    expect(organ3d).toMatchObject({ source: 'lits', sourceLicense: 'CC-BY-NC-SA-4.0', dims: 3, n_channels: 1, license: 'CC-BY-4.0', n_samples: { train: 971, val: 161, test: 610 } });
     expect(organ3d.labels).toHaveLength(11);
-    expect(organ3d).not.toHaveProperty('sourceLicense');
-    expect(rows.filter((x) => x.source !== null).map((x) => x.flag).sort()).toEqual(SIX.map(([f]) => f).sort());
+    for (const [flag, dims] of ORGAN) expect(rows.find((x) => x.flag === flag), flag).toMatchObject({ source: 'lits', dims });
+    expect(rows.filter((x) => x.source !== null).map((x) => x.flag).sort()).toEqual([...SIX.map(([f]) => f), ...ORGAN.map(([f]) => f)].sort());
     const text = cli(['list']).stdout;
     for (const [flag, source, sourceLicense] of SIX) expect(text).toMatch(new RegExp(`${flag}\\s+${source}\\s.*${sourceLicense}`));
     expect(text).toMatch(/chestmnist\s+nih-cxr14\s+multi-label, binary-class\s+14\s+1\s+2D\s+78468\/11219\/22433\s+CC-BY-4.0\s+LicenseRef-NIH-CXR14/);
@@ -63,7 +70,7 @@ describe('list and demo', () => {
     expect(r.code, r.stderr).toBe(0);
     const summary = JSON.parse(r.stdout) as { datasets: { source: string; datasets: { flag: string; counts: Record<string, number> }[] }[] };
     const flags = summary.datasets.flatMap((d) => d.datasets.map((x) => [x.flag, d.source]));
-    expect(flags).toEqual(SIX.map(([f, s]) => [f, s]));
+    expect(flags).toEqual([...SIX.map(([f, s]) => [f, s]), ...ORGAN.map(([f]) => [f, 'lits'])]);
     for (const d of summary.datasets.flatMap((x) => x.datasets)) {
       expect(d.counts['train'], d.flag).toBeGreaterThan(0);
       expect(d.counts['val'], d.flag).toBeGreaterThan(0);

@@ -20,7 +20,9 @@ describe('converter folders', () => {
       expect(rows.map((r) => r.file)).toEqual(c.source.downloads.map((d) => d.name));
       const test = join(dir, `${c.source.id}.test.ts`);
       expect(existsSync(test), test).toBe(true);
-      expect(readFileSync(test, 'utf8')).toMatch(/describeConverter\(/);
+      // Volume sources (a load() of their own, samples with regions) are beyond the harness's live Pillow
+      // check of 2D image files: their test file runs its own independent reference (reference.py).
+      expect(readFileSync(test, 'utf8')).toMatch(c.load ? /describeConverter\(|reference\.py/ : /describeConverter\(/);
     });
   }
 });

@@ -54,6 +54,7 @@ export function buildOptions(y: Argv): Argv {
     .option('size', { type: 'string', default: '28', describe: 'image sizes, comma separated (28,64,128,224)' })
     .option('format', { type: 'string', default: 'npz', describe: 'output formats, comma separated' })
     .option('split', { type: 'string', default: 'official', describe: 'official | grouped | source | manifest:FILE' })
+    .option('dataset', { type: 'string', describe: 'build only these flags of the source, comma separated (default: all it builds; a manifest is per dataset)' })
     .option('seed', { type: 'number', default: 0, describe: 'seed of the documented split order' })
     .option('npz-compress', { type: 'boolean', default: false, describe: 'deflate NPZ members (like np.savez_compressed)' });
 }

@@ -16,6 +16,7 @@ export function convertSummary(r: ConvertResult): Record<string, unknown> {
     datasets: r.datasets.map((d) => ({
       flag: d.flag,
       counts: d.counts,
+      ...(d.dropped.train + d.dropped.val + d.dropped.test > 0 ? { droppedBlank: d.dropped } : {}),
       official: d.spec.officialCounts,
       files: d.files,
     })),
@@ -39,6 +40,7 @@ export const convertCommand: CliCommand = {
       sizes: parseSizes(a['size']),
       formats: parseList(a['format'], '--format', 'npz'),
       split: String(a['split']),
+      ...(a['dataset'] === undefined ? {} : { datasets: parseList(a['dataset'], '--dataset', '') }),
       seed: parseSeed(a['seed']),
       workers: a['workers'] === undefined ? undefined : Number(a['workers']),
       lock: a['lock'] === undefined ? undefined : resolve(String(a['lock'])),

@@ -27,7 +27,7 @@ export const packCommand: CliCommand = {
     const shards = await openShards(plan, converter, resolve(String(a['shards'])), count);
     const t0 = performance.now();
     try {
-      const r = await pack(plan, converter, { records: shards.records(), itemFiles: () => shards.files }, {
+      const r = await pack(plan, converter, { records: shards.records(), itemFiles: () => shards.files, dropped: shards.dropped }, {
         out: resolve(String(a['out'])),
         lock: a['lock'] === undefined ? undefined : resolve(String(a['lock'])),
         frozen: Boolean(a['frozen']),

@@ -31,6 +31,7 @@ export const planCommand: CliCommand = {
       sizes,
       formats,
       split: String(a['split']),
+      ...(a['dataset'] === undefined ? {} : { datasets: parseList(a['dataset'], '--dataset', '') }),
       seed,
       formatOptions: { npzCompress: a['npz-compress'] === true },
     });

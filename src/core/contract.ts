@@ -80,11 +80,16 @@ export type Stratify = 'label' | 'labels' | 'none';
  *   allow (source test samples stay in test when `sourceTest` is set). With stratify 'labels' the
  *   sizes are exactly `targets` (scaled to the sample count when it differs) and every label column's
  *   prevalence is kept per split (src/split/iterative.ts).
+ * - by-group-count: a fixed number of groups per split, whatever their sizes (LiTS: 115 / 16 training
+ *   CT scans): the source's test set is test; the other groups, in the seeded order of their ids, go
+ *   `groups.train` to train and the rest to val (with another number of groups n: trunc(n * train /
+ *   (train + val)) to train). Depends on the group ids only, so datasets cut from one source agree.
  */
 export type SplitRule =
   | { rule: 'ratio-7-1-2'; stratify: Stratify }
   | { rule: 'source-test-9-1'; stratify: Stratify }
-  | { rule: 'by-group'; stratify: Stratify; targets: SplitCounts; sourceTest?: boolean };
+  | { rule: 'by-group'; stratify: Stratify; targets: SplitCounts; sourceTest?: boolean }
+  | { rule: 'by-group-count'; stratify: 'none'; groups: { train: number; val: number } };
 
 /** A dataset as a converter produces it: the catalog's facts plus the source's own. */
 export interface DatasetSpec extends DatasetInfo {
@@ -147,6 +152,12 @@ export interface ScanResult {
   samples: Record<string, Sample[]>;
   /** Files read by scan() itself (metadata tables, box files), absolute paths: raw inputs of the lock. */
   metadataFiles: string[];
+  /**
+   * Per dataset flag, optionally: a sample for an image id that `samples` does not list (a slice the
+   * default slice rule skips), so `--split manifest:FILE` can name any sample the source can cut.
+   * undefined when the id does not resolve.
+   */
+  resolve?: Record<string, (imageId: string) => Sample | undefined>;
 }
 
 export interface FakeDownloadOptions {

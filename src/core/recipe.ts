@@ -15,6 +15,8 @@ export type RecipeOp =
   | { op: 'center-crop'; width: number; height: number }
   /** Square whose side is the short edge, centred as center-crop is. */
   | { op: 'square-crop' }
+  /** Drop the sample when its array is constant (a blank crop; MedMNIST v2.2.4 removed such samples). */
+  | { op: 'drop-blank' }
   /** Maximum over one axis (TissueMNIST: the 7 z-slices of a stack, axis 0). */
   | { op: 'project'; reduce: 'max'; axis: number }
   /** Pillow's resize((S, S), filter) of an L or RGB image: the last step of a 2D recipe. */
@@ -45,6 +47,8 @@ export function describeRecipe(recipe: Recipe): string {
           return `window(W=${o.width}, L=${o.level})`;
         case 'center-crop':
           return `center-crop(${o.width}x${o.height})`;
+        case 'drop-blank':
+          return 'drop-blank';
         case 'project':
           return `project(${o.reduce}, axis ${o.axis})`;
         case 'resize':

@@ -6,7 +6,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import type { ConverterRegistry } from '../core/contract.js';
+import type { Converter, ConverterRegistry } from '../core/contract.js';
 import { UsageError } from '../core/errors.js';
 import { getFormat } from '../formats/index.js';
 import { processItems, type HashedFile } from './items.js';
@@ -23,6 +23,8 @@ export interface ConvertOptions extends PackOptions {
   formats: string[];
   split: string;
   seed: number;
+  /** Dataset flags of the source to build (default: all). */
+  datasets?: string[];
   workers?: number;
   formatOptions?: Record<string, string | number | boolean>;
 }
@@ -54,7 +56,9 @@ export function validateWorkers(workers: number | undefined): number {
 }
 
 /** True when the item loop yields records in output order (one sample per item). */
-export function streamsInOrder(plan: BuildPlan): boolean {
+export function streamsInOrder(plan: BuildPlan, converter?: Converter): boolean {
+  // Dropping samples changes later indexes, so pack must know what is dropped first: the shard path.
+  if (converter?.datasets.some((d) => plan.datasets.some((p) => p.flag === d.flag) && d.recipe.some((o) => o.op === 'drop-blank'))) return false;
   const perItem = new Uint32Array(plan.items.length);
   for (const d of plan.datasets) for (const s of d.samples) perItem[s.item]!++;
   return perItem.every((n) => n === 1);
@@ -74,12 +78,13 @@ export async function convert(registry: ConverterRegistry, opts: ConvertOptions)
     split: opts.split,
     seed: opts.seed,
     formatOptions: opts.formatOptions ?? {},
+    ...(opts.datasets ? { datasets: opts.datasets } : {}),
   });
   let bytesRead = 0;
   const onRead = (n: number) => (bytesRead += n);
   const all = plan.items.map((_, i) => i);
   let result;
-  if (streamsInOrder(plan)) {
+  if (streamsInOrder(plan, converter)) {
     const files: HashedFile[] = [];
     const source: RecordSource = {
       records: (async function* () {
@@ -101,7 +106,7 @@ export async function convert(registry: ConverterRegistry, opts: ConvertOptions)
       await writeShard(plan, converter, shard, dir, processItems(plan, converter, all, workers, onRead));
       const set = await openShards(plan, converter, dir, 1);
       try {
-        result = await pack(plan, converter, { records: set.records(), itemFiles: () => set.files }, opts);
+        result = await pack(plan, converter, { records: set.records(), itemFiles: () => set.files, dropped: set.dropped }, opts);
       } finally {
         set.close();
       }

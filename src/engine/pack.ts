@@ -51,6 +51,11 @@ export interface RecordSource {
   records: AsyncIterable<PackRecord>;
   /** The raw item files as hashed when they were read; complete once `records` is consumed. */
   itemFiles(): readonly HashedFile[];
+  /**
+   * Per dataset, positions of samples the recipe dropped (drop-blank), known before packing (shards);
+   * their records come with no pixels and are left out, later samples of the split move up.
+   */
+  dropped?: readonly ReadonlySet<number>[];
 }
 
 export interface DatasetBuild {
@@ -63,6 +68,8 @@ export interface DatasetBuild {
   bySize: Record<number, FileRecord[]>;
   /** Per size: the format-independent content hash of what was written. */
   content: Record<number, ContentHash>;
+  /** Samples the recipe dropped as blank, per split (counts are what is left). */
+  dropped: SplitCounts;
 }
 
 export interface PackResult {
@@ -110,10 +117,12 @@ export async function pack(plan: BuildPlan, converter: Converter, source: Record
     const it = source.records[Symbol.asyncIterator]();
     const written: string[] = [];
     for (let di = 0; di < plan.datasets.length; di++) {
-      const b = await packDataset(plan, converter, specs[di]!, di, it, tx, opts);
+      const b = await packDataset(plan, converter, specs[di]!, di, it, tx, opts, source.dropped?.[di]);
       builds.push(b);
       written.push(...b.files.map((f) => f.name));
-      images += plan.datasets[di]!.samples.length;
+      images += b.counts.train + b.counts.val + b.counts.test;
+      const nDropped = b.dropped.train + b.dropped.val + b.dropped.test;
+      if (nDropped > 0) opts.warn?.(`${b.flag}: ${nDropped} blank sample(s) dropped (constant crops: train ${b.dropped.train}, val ${b.dropped.val}, test ${b.dropped.test}).`);
     }
     await locker?.check(builds, tx.tmpDir, await lockInputs(plan, source.itemFiles()));
     await tx.commit(written);
@@ -133,10 +142,22 @@ async function packDataset(
   records: AsyncIterator<PackRecord>,
   tx: OutputTransaction,
   opts: PackOptions,
+  droppedPos: ReadonlySet<number> = new Set(),
 ): Promise<DatasetBuild> {
-  const ds: PlanDataset = plan.datasets[di]!;
+  const planned: PlanDataset = plan.datasets[di]!;
   const { sizes, formats: formatNames, formatOptions } = plan.options;
   const formats = [...new Set(formatNames)].map(getFormat);
+  // Samples dropped by the recipe leave the dataset: counts and indexes are those of what is kept.
+  const dropped: SplitCounts = { train: 0, val: 0, test: 0 };
+  for (const pos of droppedPos) dropped[splitOf(planned.counts, pos).split]++;
+  const ds: PlanDataset =
+    droppedPos.size === 0
+      ? planned
+      : {
+          ...planned,
+          counts: { train: planned.counts.train - dropped.train, val: planned.counts.val - dropped.val, test: planned.counts.test - dropped.test },
+          samples: planned.samples.filter((_, pos) => !droppedPos.has(pos)),
+        };
   const counts = ds.counts;
   const sinks: { size: number; sink: DatasetSink }[] = [];
   const contentSinks = new Map<number, ContentHashSink>();
@@ -159,17 +180,20 @@ async function packDataset(
       contentSinks.set(size, cs);
       sinks.push({ size, sink: cs });
     }
-    const total = ds.samples.length;
+    const total = planned.samples.length;
+    let kept = 0;
     for (let pos = 0; pos < total; pos++) {
       const next = await records.next();
       if (next.done || next.value.dataset !== di || next.value.pos !== pos) {
         throw new Error(`pack: expected record ${spec.flag}[${pos}], got ${next.done ? 'the end' : `${plan.datasets[next.value.dataset]?.flag}[${next.value.pos}]`}`);
       }
-      const sample = ds.samples[pos]!;
+      if (droppedPos.has(pos) !== (next.value.pixels.length === 0)) throw new Error(`pack: record ${spec.flag}[${pos}] disagrees with the dropped list`);
+      if (droppedPos.has(pos)) continue;
+      const sample = ds.samples[kept]!;
       if (sample.label.length !== columns) {
         throw new DataError(`${spec.flag} sample ${sample.id}: ${sample.label.length} label values, the dataset has ${columns} label column(s)`);
       }
-      const { split, index } = splitOf(counts, pos);
+      const { split, index } = splitOf(counts, kept++);
       const label = Uint8Array.from(sample.label);
       for (const { size, sink } of sinks) {
         await sink.write({ split, index, sample, label, pixels: next.value.pixels[sizes.indexOf(size)]! });
@@ -198,6 +222,7 @@ async function packDataset(
         size,
         imageShape: imageShape(spec, size),
         counts,
+        dropped,
         splitStrategy: plan.options.split,
         seed: plan.options.seed,
         files: [...sizeFiles, csvRecord],
@@ -209,7 +234,7 @@ async function packDataset(
     }
     const content: Record<number, ContentHash> = {};
     for (const [size, cs] of contentSinks) content[size] = cs.content;
-    return { flag: spec.flag, spec, counts, files, bySize, content };
+    return { flag: spec.flag, spec, counts, files, bySize, content, dropped };
   } catch (err) {
     for (const { sink } of sinks) await sink.abort().catch(() => undefined);
     throw err;

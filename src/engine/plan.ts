@@ -94,7 +94,8 @@ export async function makePlan(req: PlanRequest): Promise<BuildPlan> {
   for (const spec of specs) {
     const samples = scan.samples[spec.flag] ?? [];
     if (samples.length === 0) throw new DataError(`${input}: no ${spec.flag} images found. ${converter.source.instructions}`);
-    const splits = await splitSamples(samples, spec, { strategy: req.split, seed: req.seed, fileOf });
+    const resolve = scan.resolve?.[spec.flag];
+    const splits = await splitSamples(samples, spec, { strategy: req.split, seed: req.seed, fileOf, ...(resolve ? { resolve } : {}) });
     const planned: PlanSample[] = [];
     for (const split of SPLITS) {
       for (const s of splits[split]) {

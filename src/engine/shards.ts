@@ -56,7 +56,8 @@ export interface ShardIndex {
   planSha256: string;
   shard: ShardRef;
   files: HashedFile[];
-  /** Per dataset flag: per record in file order, the sample hash at each size (plan size order). */
+  /** Per dataset flag: per record in file order, the sample hash at each size (plan size order); [] for a
+   *  sample the recipe dropped (drop-blank), whose record is zeros. */
   sampleHashes: Record<string, string[][]>;
 }
 
@@ -97,7 +98,8 @@ export async function writeShard(
         const ds = plan.datasets[c.dataset]!;
         const label = Uint8Array.from(ds.samples[c.pos]!.label);
         index.sampleHashes[ds.flag]!.push(c.pixels.map((p) => sampleHash(label, p)));
-        sizes.forEach((size, k) => writeSync(fds.get(`${ds.flag}:${size}`)!, c.pixels[k]!));
+        // A dropped sample keeps its fixed-size slot (zeros), so record offsets stay position-based.
+        sizes.forEach((size, k) => writeSync(fds.get(`${ds.flag}:${size}`)!, c.pixels[k] ?? new Uint8Array(recordBytes(plan, converter, ds.flag, size))));
       }
     }
     for (const fd of fds.values()) closeSync(fd);
@@ -118,6 +120,8 @@ export interface ShardSet {
   records(): AsyncGenerator<{ dataset: number; pos: number; pixels: Uint8Array[] }>;
   /** Raw item files as the shards hashed them. */
   files: HashedFile[];
+  /** Per dataset: positions of the samples the recipe dropped (their records carry no pixels). */
+  dropped: Set<number>[];
   close(): void;
 }
 
@@ -164,8 +168,16 @@ export async function openShards(plan: BuildPlan, converter: Converter, shardsDi
     return fd;
   };
   const sizes = plan.options.sizes;
+  const dropped = plan.datasets.map((d, di) => {
+    const set = new Set<number>();
+    for (let pos = 0; pos < d.samples.length; pos++) {
+      if (indexes[where[di]!.shard[pos]!]!.sampleHashes[d.flag]![where[di]!.rec[pos]!]!.length === 0) set.add(pos);
+    }
+    return set;
+  });
   return {
     files: indexes.flatMap((x) => x.files),
+    dropped,
     async *records() {
       for (let di = 0; di < plan.datasets.length; di++) {
         const d = plan.datasets[di]!;
@@ -174,6 +186,10 @@ export async function openShards(plan: BuildPlan, converter: Converter, shardsDi
           const sh = where[di]!.shard[pos]!;
           const rec = where[di]!.rec[pos]!;
           const label = Uint8Array.from(d.samples[pos]!.label);
+          if (dropped[di]!.has(pos)) {
+            yield { dataset: di, pos, pixels: [] };
+            continue;
+          }
           const pixels = sizes.map((size, k) => {
             const buf = new Uint8Array(lens[k]!);
             const got = readSync(fdOf(sh, d.flag, size), buf, 0, buf.length, rec * buf.length);

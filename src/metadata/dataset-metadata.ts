@@ -17,6 +17,8 @@ export interface DatasetMetadataInput {
   size: number;
   imageShape: number[];
   counts: { train: number; val: number; test: number };
+  /** Samples the recipe dropped as blank (recipes with drop-blank only). */
+  dropped?: { train: number; val: number; test: number };
   splitStrategy: string;
   seed: number;
   files: FileRecord[];
@@ -47,6 +49,10 @@ export function splitRuleText(spec: DatasetSpec, strategy: string): string {
       const src = spec.split.sourceTest ? 'source test set = test; ' : '';
       return `${src}whole groups (${spec.groupName ?? 'group'}) per split, sizes closest to ${t.train} / ${t.val} / ${t.test}; order: sha256(seed:image_id)`;
     }
+    case 'by-group-count': {
+      const g = spec.split.groups;
+      return `source test set = test; source training ${spec.groupName ?? 'group'}s in the order sha256(seed:group): the first ${g.train} (of ${g.train + g.val}; of n others: trunc(n*${g.train}/${g.train + g.val})) train, the rest val; order: sha256(seed:image_id)`;
+    }
   }
 }
 
@@ -61,6 +67,7 @@ export function buildDatasetMetadata(m: DatasetMetadataInput): Record<string, un
     n_channels: spec.nChannels,
     size: m.size,
     shape: m.imageShape,
+    ...(m.dropped && spec.recipe.some((o) => o.op === 'drop-blank') ? { n_dropped_blank: m.dropped } : {}),
     n_samples: m.counts,
     official_n_samples: spec.officialCounts,
     license: source.license,

@@ -33,11 +33,14 @@ export async function splitManifest(
   spec: DatasetSpec,
   file: string,
   fileOf: (s: Sample) => string | undefined = () => undefined,
+  resolve?: (imageId: string) => Sample | undefined,
 ): Promise<SplitSamples> {
   const st = await stat(file).catch(() => null);
   if (!st?.isFile()) throw new UsageError(`--split manifest:${file}: no such file. Give the path of a CSV with columns split,index,image_id.`);
   const table = await readTable(file, ['split', 'index', 'image_id']);
-  const find = lookup(samples, fileOf);
+  const scanned = lookup(samples, fileOf);
+  const find = resolve ? (id: string) => scanned(id) ?? resolve(id) : scanned;
+  const unresolved: string[] = [];
   const rows: Record<SplitName, { index: number; line: number; sample: Sample }[]> = { train: [], val: [], test: [] };
   const usedBy = new Map<string, number>();
   for (const { line, values } of table.rows) {
@@ -49,6 +52,11 @@ export async function splitManifest(
     const imageId = values['image_id']!;
     if (!imageId) throw new DataError(`${where}: image_id is empty (column 'image_id').`);
     const sample = find(imageId);
+    if (!sample && resolve) {
+      // Sources that can cut any sample (LiTS slices) name every id that does not resolve at once.
+      unresolved.push(`row ${line}: ${imageId}`);
+      continue;
+    }
     if (!sample) {
       throw new DataError(
         `${where}: image_id ${JSON.stringify(imageId)} is not among the ${samples.length} ${spec.flag} images scanned from the input. Use the mapping file of this dataset, and check that the input holds the complete download.`,
@@ -58,6 +66,11 @@ export async function splitManifest(
     if (prev !== undefined) throw new DataError(`${where}: image ${sample.id} is listed twice (also on row ${prev}). Each image may appear once.`);
     usedBy.set(sample.id, line);
     rows[split].push({ index: Number(rawIndex), line, sample });
+  }
+  if (unresolved.length > 0) {
+    throw new DataError(
+      `${file}: ${unresolved.length} image_id(s) do not resolve to a ${spec.flag} sample of the input: ${unresolved.slice(0, 20).join('; ')}${unresolved.length > 20 ? `; ... (${unresolved.length - 20} more)` : ''}. Use the mapping file of this dataset, and check that the input holds the complete download.`,
+    );
   }
   const out: SplitSamples = { train: [], val: [], test: [] };
   for (const split of SPLITS) {
@@ -70,7 +83,7 @@ export async function splitManifest(
     });
     out[split] = list.map((r) => r.sample);
   }
-  const left = samples.length - usedBy.size;
+  const left = samples.filter((s) => !usedBy.has(s.id)).length;
   if (left > 0) process.stderr.write(`${spec.flag}: ${left} scanned image(s) not listed in ${file} are left out, as the manifest defines membership.\n`);
   return out;
 }

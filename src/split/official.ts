@@ -7,7 +7,7 @@ import type { DatasetSpec, Sample, SplitName, Stratify } from '../core/contract.
 import { splitGrouped } from './grouped.js';
 import { splitIterative } from './iterative.js';
 import { DataError } from '../core/errors.js';
-import { seededOrder } from './order.js';
+import { orderKey, seededOrder } from './order.js';
 
 export type SplitSamples = Record<SplitName, Sample[]>;
 
@@ -43,6 +43,7 @@ export function splitOfficial(samples: readonly Sample[], spec: DatasetSpec, see
   if (rule.stratify === 'labels') return splitIterative(samples, spec, seed);
   // Group rules are the grouped split with the rule's own targets.
   if (rule.rule === 'by-group') return splitGrouped(samples, spec, seed);
+  if (rule.rule === 'by-group-count') return splitByGroupCount(samples, spec, seed);
   const out: SplitSamples = { train: [], val: [], test: [] };
   if (rule.rule === 'ratio-7-1-2') {
     for (const group of byStratum(samples, rule.stratify).values()) {
@@ -69,4 +70,32 @@ export function splitOfficial(samples: readonly Sample[], spec: DatasetSpec, see
     out.test.push(...test);
   }
   return { train: seededOrder(out.train, seed), val: seededOrder(out.val, seed), test: seededOrder(out.test, seed) };
+}
+
+/** Training groups of n that go to train under by-group-count (the rest go to val). */
+export function groupCountTrain(n: number, groups: { train: number; val: number }): number {
+  if (n === groups.train + groups.val) return groups.train;
+  return Math.trunc((n * groups.train) / (groups.train + groups.val));
+}
+
+/** by-group-count (contract.ts): whole groups, a fixed number per split, in the seeded order of group ids. */
+export function splitByGroupCount(samples: readonly Sample[], spec: DatasetSpec, seed: number): SplitSamples {
+  if (spec.split.rule !== 'by-group-count') throw new Error('splitByGroupCount needs a by-group-count rule');
+  const test = samples.filter((s) => s.sourceSplit === 'test');
+  const rest = samples.filter((s) => s.sourceSplit !== 'test');
+  const groupOf = (s: Sample) => s.groupId ?? s.id;
+  const testGroups = new Set(test.map(groupOf));
+  const both = [...new Set(rest.map(groupOf))].filter((g) => testGroups.has(g));
+  if (both.length > 0) throw new DataError(`${spec.flag}: group ${both[0]} has samples in the source's test set and training set; groups must lie in one.`);
+  const groups = [...new Set(rest.map(groupOf))]
+    .map((g) => ({ g, k: orderKey(seed, g) }))
+    .sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : a.g < b.g ? -1 : 1))
+    .map((x) => x.g);
+  const nTrain = groupCountTrain(groups.length, spec.split.groups);
+  const inTrain = new Set(groups.slice(0, nTrain));
+  return {
+    train: seededOrder(rest.filter((s) => inTrain.has(groupOf(s))), seed),
+    val: seededOrder(rest.filter((s) => !inTrain.has(groupOf(s))), seed),
+    test: seededOrder(test, seed),
+  };
 }

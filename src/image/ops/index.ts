@@ -7,6 +7,7 @@ import { itemStageLength, type Recipe, type RecipeOp } from '../../core/recipe.j
 import { boxCropOp } from './box-crop.js';
 import { centerCropOp, squareCropOp } from './centre-crops.js';
 import { convertOp } from './convert.js';
+import { dropBlankOp } from './drop-blank.js';
 import { projectOp } from './project.js';
 import { resizeOp } from './resize.js';
 import { resize3dOp } from './resize3d.js';
@@ -23,6 +24,7 @@ const OPS: { [N in RecipeOp['op']]: Impl<N> } = {
   'box-crop': boxCropOp,
   'center-crop': centerCropOp,
   'square-crop': squareCropOp,
+  'drop-blank': dropBlankOp,
   project: projectOp,
   resize: resizeOp,
   resize3d: resize3dOp,
@@ -45,22 +47,28 @@ export function checkRecipe(recipe: Recipe): void {
   });
 }
 
-function runSteps(a: NdArray, ops: Recipe, ctx: OpContext): NdArray {
-  let v = a;
-  for (const op of ops) v = (implOf(op) as StepOp<typeof op.op>).apply(v, op as never, ctx);
+function runSteps(a: NdArray, ops: Recipe, ctx: OpContext): NdArray | null {
+  let v: NdArray | null = a;
+  for (const op of ops) {
+    v = (implOf(op) as StepOp<typeof op.op>).apply(v, op as never, ctx);
+    if (v === null) return null;
+  }
   return v;
 }
 
 /** The operations shared by all samples of an item, applied once. */
 export function runItemStage(loaded: NdArray, recipe: Recipe, sizes: readonly number[]): NdArray {
-  return runSteps(loaded, recipe.slice(0, itemStageLength(recipe)), { sizes });
+  const v = runSteps(loaded, recipe.slice(0, itemStageLength(recipe)), { sizes });
+  if (!v) throw new Error('drop-blank must come after box-crop (it judges one sample)');
+  return v;
 }
 
-/** The rest of the recipe for one sample: its bytes at every size (uint8, C order). */
+/** The rest of the recipe for one sample: its bytes at every size (uint8, C order); [] when dropped. */
 export function runSampleStage(itemStage: NdArray, recipe: Recipe, region: Region | undefined, sizes: readonly number[]): Uint8Array[] {
   const ctx: OpContext = { sizes, ...(region ? { region } : {}) };
   const rest = recipe.slice(itemStageLength(recipe));
   const v = runSteps(itemStage, rest.slice(0, -1), ctx);
+  if (v === null) return [];
   const last = rest[rest.length - 1]!;
   return (implOf(last) as FinalOp<typeof last.op>).apply(v, last as never, ctx);
 }

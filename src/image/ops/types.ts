@@ -15,7 +15,8 @@ export type OpOf<N extends RecipeOp['op']> = Extract<RecipeOp, { op: N }>;
 
 export interface StepOp<N extends RecipeOp['op']> {
   kind: 'step';
-  apply(a: NdArray, op: OpOf<N>, ctx: OpContext): NdArray;
+  /** Only drop-blank may return null: it drops the sample (the engine leaves it out and counts it). */
+  apply(a: NdArray, op: OpOf<N>, ctx: OpContext): N extends 'drop-blank' ? NdArray | null : NdArray;
 }
 
 export interface FinalOp<N extends RecipeOp['op']> {
