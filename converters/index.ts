@@ -7,8 +7,10 @@ import { kather } from './kather/index.js';
 import { kermanyCxr } from './kermany-cxr/index.js';
 import { kermanyOct } from './kermany-oct/index.js';
 import { pbc } from './pbc/index.js';
+import { bbbc051 } from './bbbc051/index.js';
+import { deepdrid } from './deepdrid/index.js';
 
-export const CONVERTERS: readonly Converter[] = [kather, ham10000, kermanyOct, kermanyCxr, busi, pbc];
+export const CONVERTERS: readonly Converter[] = [kather, ham10000, kermanyOct, kermanyCxr, busi, pbc, deepdrid, bbbc051];
 
 export function getConverter(id: string): Converter {
   const c = CONVERTERS.find((x) => x.source.id === id);
