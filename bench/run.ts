@@ -16,6 +16,7 @@ const BENCHES: (() => Promise<Bench>)[] = [
   async () => (await import('./formats.js')).formatsBench,
   async () => (await import('./verify.js')).verifyBench,
   async () => (await import('./evaluate.js')).default,
+  async () => (await import('./tissue.js')).tissueBench,
 ];
 
 async function main(): Promise<void> {
