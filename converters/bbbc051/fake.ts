@@ -135,7 +135,9 @@ export async function writeBbbc051Fake(dir: string, o: FakeDownloadOptions): Pro
   const root = join(dir, FAKE_ROOT);
   await mkdir(root, { recursive: true });
   await writeFile(join(root, '.DS_Store'), 'Bud1');
-  for (let i = 0; i < o.count; i++) {
+  // At least 5 stacks per class (40), so that the 7:1:2 rule gives every split a sample of each class.
+  const count = Math.max(40, o.count);
+  for (let i = 0; i < count; i++) {
     const label = i % VARIANTS.length;
     const s = Math.floor(i / VARIANTS.length) % SPECIMENS.length;
     const specimen = SPECIMENS[s]!;

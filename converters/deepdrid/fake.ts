@@ -34,7 +34,8 @@ export async function writeDeepdridFake(dir: string, o: FakeDownloadOptions): Pr
     for (let i = 0; i < w.length; i++) if ((x -= w[i]!) < 0) return i;
     return w.length - 1;
   };
-  const nPatients = Math.max(4, Math.ceil(o.count / 4));
+  // At least 10 patients (8 in the training folder), so that its 9:1 patient split has a val patient.
+  const nPatients = Math.max(10, Math.ceil(o.count / 4));
   const regular = join(dir, FAKE_ROOT, 'regular_fundus_images');
   const lines: Record<string, string[]> = { training: [csvRow([...CSV_HEADER])], validation: [csvRow([...CSV_HEADER])] };
   let pid = 0;
