@@ -18,6 +18,7 @@ const BENCHES: (() => Promise<Bench>)[] = [
   async () => (await import('./evaluate.js')).default,
   async () => (await import('./chest.js')).chestBench,
   async () => (await import('./lits.js')).litsBench,
+  async () => (await import('./tissue.js')).tissueBench,
 ];
 
 async function main(): Promise<void> {

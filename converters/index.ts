@@ -9,8 +9,10 @@ import { kermanyOct } from './kermany-oct/index.js';
 import { lits } from './lits/index.js';
 import { nihCxr14 } from './nih-cxr14/index.js';
 import { pbc } from './pbc/index.js';
+import { bbbc051 } from './bbbc051/index.js';
+import { deepdrid } from './deepdrid/index.js';
 
-export const CONVERTERS: readonly Converter[] = [kather, ham10000, kermanyOct, kermanyCxr, busi, pbc, nihCxr14, lits];
+export const CONVERTERS: readonly Converter[] = [kather, ham10000, kermanyOct, kermanyCxr, busi, pbc, deepdrid, bbbc051, nihCxr14, lits];
 
 export function getConverter(id: string): Converter {
   const c = CONVERTERS.find((x) => x.source.id === id);

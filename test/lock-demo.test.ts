@@ -50,7 +50,7 @@ describe('repository datasets.lock.json', () => {
     expect(demo.code, demo.stderr).toBe(0);
     const r = cli('verify', out, '--lock', REPO_LOCK, '--semantic');
     expect(r.code, `${r.stdout}${r.stderr}\n${REGENERATE}`).toBe(0);
-    expect(r.stderr).toMatch(/6 reference-model fingerprints match/);
+    expect(r.stderr).toMatch(/7 reference-model fingerprints match/);
   });
 
   it('locks the raw fake downloads too (verify --inputs)', async () => {

@@ -9,6 +9,8 @@
 //    Sets with their own test set: the source's test set stays in test, and so does every image of a
 //    group that has an image there (OCT2017 and ChestXRay2017 have patients in both train and test);
 //    the other groups are split 9:1 (targets trunc(n_c*0.9) / rest over the samples left).
+//    by-group rules: the rule's targets (the full source's sizes) scaled to the samples present (largest
+//    remainder; unchanged on the full download), shared over classes in proportion to their sizes.
 // 3. Sizes. Which groups go where matters for the sizes only through how many groups of each size
 //    each split gets. Candidate plans, each scored by the total distance sum_s |size_s - target_s|:
 //    a) greedy, largest group first (ties: SHA-256 of `seed:group`, then the group key): each group
@@ -380,8 +382,12 @@ export function splitGrouped(samples: readonly Sample[], spec: DatasetSpec, seed
   for (const g of free) g.perClass.forEach((k, c) => (nPerClass[c]! += k));
   let target: number[][];
   if (rule.rule === 'by-group') {
-    // Split totals from the rule, shared over the classes in proportion to their sizes.
-    target = names.map((n) => apportionCounts(rule.targets[n], nPerClass));
+    // Split totals from the rule (the full source's sizes), scaled to the samples present when there are
+    // more or fewer (a partial or fake download; the full download keeps them exactly), then shared over
+    // the classes in proportion to their sizes.
+    const present = nPerClass.reduce((a, b) => a + b, 0);
+    const totals = apportionCounts(present, names.map((n) => rule.targets[n]));
+    target = names.map((_, s) => apportionCounts(totals[s]!, nPerClass));
   } else {
     const fractions = rule.rule === 'ratio-7-1-2' ? ratio712 : ratio91;
     target = names.map((_, s) => nPerClass.map((n) => fractions(n)[s]!));

@@ -239,6 +239,15 @@ for size in job["sizes"]:
                 cw, ch = (min(w, h), min(w, h)) if kind == "square-crop" else (op["width"], op["height"])
                 l = (w - cw) // 2; t = (h - ch) // 2
                 img = img.crop((l, t, l + cw, t + ch))
+            elif kind == "project":
+                # numpy max over the frames Pillow reads (each frame as convert('L') makes it: 16-bit clips at 255).
+                if op["reduce"] != "max":
+                    raise SystemExit("live check: project reduce %s is not covered" % op["reduce"])
+                frames = []
+                for i in range(getattr(img, "n_frames", 1)):
+                    img.seek(i)
+                    frames.append(np.asarray(img.convert("L")))
+                img = Image.fromarray(np.stack(frames).max(axis=op["axis"]))
             elif kind == "resize":
                 img = img.resize((size, size), FILTERS[op["filter"]])
             else:
@@ -255,7 +264,7 @@ print(json.dumps(out))
 `;
 
 /** Recipe operations the live check knows how to do in Pillow. */
-const LIVE_OPS: ReadonlySet<string> = new Set(['convert', 'square-crop', 'center-crop', 'resize']);
+const LIVE_OPS: ReadonlySet<string> = new Set(['convert', 'square-crop', 'center-crop', 'project', 'resize']);
 
 export interface PillowResult {
   /** Images compared: sizes x rows. */
@@ -282,7 +291,7 @@ export async function compareWithPillow(
   const conv = typeof converter === 'string' ? REGISTRY.get(converter) : converter;
   const spec = flag ? conv.datasets.find((d) => d.flag === flag)! : conv.datasets[0]!;
   const bad = spec.recipe.filter((x) => !LIVE_OPS.has(x.op)).map((x) => x.op);
-  if (bad.length > 0) throw new Error(`${spec.flag}: the live Pillow check covers convert, square-crop, center-crop and resize, not ${bad.join(', ')}`);
+  if (bad.length > 0) throw new Error(`${spec.flag}: the live Pillow check covers convert, square-crop, center-crop, project and resize, not ${bad.join(', ')}`);
   const scan = await conv.scan(input);
   const byId = new Map(scan.samples[spec.flag]!.map((s) => [s.id, s]));
   const rows = await readSamplesCsv(join(out, `${spec.flag}.samples.csv`));
