@@ -228,8 +228,9 @@ export async function writeShard(
       closeSync(fd);
     }
     if (existsSync(dir)) {
-      // Another run of this shard may have finished meanwhile: keep a verified one, replace anything else.
-      if ((await shardProblem(plan, converter, shard, dir, { deep: false, hash })) === null) {
+      // Another run of this shard may have finished meanwhile: keep a verified one, replace anything else
+      // (such as the damaged folder this run was started to redo).
+      if ((await shardProblem(plan, converter, shard, dir, { deep: true, hash })) === null) {
         await rm(tmp, { recursive: true, force: true });
         dropTemp(tmp);
         return { skipped: true, dir };
@@ -240,7 +241,7 @@ export async function writeShard(
       await rename(tmp, dir);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      if ((code !== 'ENOTEMPTY' && code !== 'EEXIST') || (await shardProblem(plan, converter, shard, dir, { deep: false, hash })) !== null) throw err;
+      if ((code !== 'ENOTEMPTY' && code !== 'EEXIST') || (await shardProblem(plan, converter, shard, dir, { deep: true, hash })) !== null) throw err;
       await rm(tmp, { recursive: true, force: true });
       dropTemp(tmp);
       return { skipped: true, dir };
