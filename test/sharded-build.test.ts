@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { ham10000 } from '../converters/ham10000/index.js';
 import { arraySpec } from '../src/engine/shards.js';
-import { cleanupTempDirs, cli, ROOT, tempDir } from './support/run-cli.js';
+import { cleanupTempDirs, cliAsync as cli, ROOT, tempDir } from './support/run-cli.js';
 
 let dir = '';
 let input = '';
@@ -26,39 +26,39 @@ afterAll(cleanupTempDirs);
 const json = (s: string) => JSON.parse(s) as Record<string, unknown>;
 
 describe('process: skip only what verifies', () => {
-  it('skips a finished shard, redoes a truncated or altered one, and the result still packs', () => {
+  it('skips a finished shard, redoes a truncated or altered one, and the result still packs', async () => {
     const plan = join(dir, 'p1.json');
-    expect(cli(['plan', '--source', 'ham10000', '--input', input, '--plan', plan, '--no-measure']).code).toBe(0);
+    expect((await cli(['plan', '--source', 'ham10000', '--input', input, '--plan', plan, '--no-measure'])).code).toBe(0);
     const shards = join(dir, 's1');
-    const run = (i: number) => json(cli(['process', '--plan', plan, '--shard', `${i}/2`, '--shards', shards, '--json']).stdout);
-    expect(run(0)).toMatchObject({ skipped: false });
-    expect(run(1)).toMatchObject({ skipped: false });
-    expect(run(0)).toMatchObject({ skipped: true });
+    const run = async (i: number) => json((await cli(['process', '--plan', plan, '--shard', `${i}/2`, '--shards', shards, '--json'])).stdout);
+    expect(await run(0)).toMatchObject({ skipped: false });
+    expect(await run(1)).toMatchObject({ skipped: false });
+    expect(await run(0)).toMatchObject({ skipped: true });
 
     const rec = join(shards, 'shard-0-of-2', 'dermamnist-28.bin');
     const bytes = readFileSync(rec);
     writeFileSync(rec, bytes.subarray(0, bytes.length - 1));
-    expect(run(0)).toMatchObject({ skipped: false, redone: expect.stringContaining('dermamnist-28.bin has') });
+    expect(await run(0)).toMatchObject({ skipped: false, redone: expect.stringContaining('dermamnist-28.bin has') });
 
     // Same size, one byte flipped: only the record file's SHA-256 in shard.json tells.
     const again = readFileSync(rec);
     again[17] = again[17]! ^ 0xff;
     writeFileSync(rec, again);
-    expect(run(0)).toMatchObject({ skipped: false, redone: expect.stringContaining('SHA-256') });
-    expect(run(0)).toMatchObject({ skipped: true });
+    expect(await run(0)).toMatchObject({ skipped: false, redone: expect.stringContaining('SHA-256') });
+    expect(await run(0)).toMatchObject({ skipped: true });
     expect(readdirSync(shards).sort()).toEqual(['shard-0-of-2', 'shard-1-of-2']);
 
-    const r = cli(['pack', '--plan', plan, '--shards', shards, '--count', '2', '--out', join(dir, 'o1'), '--no-fingerprint']);
+    const r = await cli(['pack', '--plan', plan, '--shards', shards, '--count', '2', '--out', join(dir, 'o1'), '--no-fingerprint']);
     expect(r.code, r.stderr).toBe(0);
   });
 
-  it('pack names every missing shard, the exact process commands and one sbatch --array line', () => {
+  it('pack names every missing shard, the exact process commands and one sbatch --array line', async () => {
     const plan = join(dir, 'p2.json');
-    expect(cli(['plan', '--source', 'ham10000', '--input', input, '--plan', plan, '--no-measure']).code).toBe(0);
+    expect((await cli(['plan', '--source', 'ham10000', '--input', input, '--plan', plan, '--no-measure'])).code).toBe(0);
     const shards = join(dir, 's2');
-    for (const i of [0, 2]) expect(cli(['process', '--plan', plan, '--shard', `${i}/4`, '--shards', shards]).code).toBe(0);
+    for (const i of [0, 2]) expect((await cli(['process', '--plan', plan, '--shard', `${i}/4`, '--shards', shards])).code).toBe(0);
     const out = join(dir, 'o2');
-    const r = cli(['pack', '--plan', plan, '--shards', shards, '--count', '4', '--out', out]);
+    const r = await cli(['pack', '--plan', plan, '--shards', shards, '--count', '4', '--out', out]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('2 of 4 shards missing');
     expect(r.stderr).toContain('shard-1-of-4: missing');
@@ -78,9 +78,9 @@ describe('process: skip only what verifies', () => {
 });
 
 describe('plan: shard count and run commands', () => {
-  it('suggests more shards for a shorter target and prints the exact array and afterok lines', () => {
+  it('suggests more shards for a shorter target and prints the exact array and afterok lines', async () => {
     const plan = join(dir, 'p3.json');
-    const r = cli(['plan', '--source', 'ham10000', '--input', input, '--plan', plan, '--shard-minutes', '0.001', '--cpus-per-shard', '1', '--json']);
+    const r = await cli(['plan', '--source', 'ham10000', '--input', input, '--plan', plan, '--shard-minutes', '0.001', '--cpus-per-shard', '1', '--json']);
     expect(r.code, r.stderr).toBe(0);
     const o = json(r.stdout) as { estimate: { secondsPerByte: number; itemsMeasured: number; suggestedShards: number }; count: number; commands: Record<string, string[]> };
     expect(o.estimate.itemsMeasured).toBeGreaterThan(0);
@@ -88,7 +88,7 @@ describe('plan: shard count and run commands', () => {
     expect(o.estimate.suggestedShards).toBeGreaterThan(1);
     expect(o.count).toBe(o.estimate.suggestedShards);
 
-    const four = json(cli(['plan', '--source', 'ham10000', '--input', input, '--plan', plan, '--count', '4', '--no-measure', '--shards', join(dir, 'sh'), '--out', join(dir, 'out'), '--json']).stdout) as typeof o;
+    const four = json((await cli(['plan', '--source', 'ham10000', '--input', input, '--plan', plan, '--count', '4', '--no-measure', '--shards', join(dir, 'sh'), '--out', join(dir, 'out'), '--json'])).stdout) as typeof o;
     const [array, packLine] = four.commands['slurm']!;
     expect(array).toMatch(/^jid=\$\(sbatch --parsable --array=0-3 --cpus-per-task=2 --time=\d+ --export=ALL,PLAN=\S+,SHARDS=\S+,COUNT=4 \S+\/examples\/slurm\/process\.sbatch\)$/);
     expect(array).toContain(`PLAN=${plan},SHARDS=${join(dir, 'sh')},`);
@@ -97,7 +97,7 @@ describe('plan: shard count and run commands', () => {
     expect(four.commands['kubernetes']!.join('\n')).toContain('MEDMNIST_COUNT=4 ');
     expect(four.commands['local']![1]).toBe(`medmnist-build pack --plan ${plan} --shards ${join(dir, 'sh')} --count 4 --out ${join(dir, 'out')}`);
 
-    const human = cli(['plan', '--source', 'ham10000', '--input', input, '--plan', plan, '--count', '4', '--no-measure']);
+    const human = await cli(['plan', '--source', 'ham10000', '--input', input, '--plan', plan, '--count', '4', '--no-measure']);
     expect(human.stderr).toContain('suggested shards: 1');
     expect(human.stderr).toContain('sbatch --parsable --array=0-3');
     expect(human.stderr).toContain('kubectl apply -f -');
