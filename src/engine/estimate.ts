@@ -52,7 +52,8 @@ export async function measureCost(plan: BuildPlan, converter: Converter, opts: {
 
 /**
  * Shards for a target shard duration, assuming each shard gets `cpusPerShard` cores that it uses at
- * `efficiency` (workers in flight scale well but not perfectly: 0.8 measured-order). At least 1, at most
+ * `efficiency` (an assumption: workers in flight scale well but not perfectly; not measured on a quiet
+ * machine, see the note in README). At least 1, at most
  * one per item.
  */
 export function suggestShardCount(est: CostEstimate, items: number, targetSeconds: number, cpusPerShard: number, efficiency = 0.8): number {
