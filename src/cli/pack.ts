@@ -1,5 +1,6 @@
 // `pack`: stage 3 of a sharded build: read every shard of a plan in output order and write the final
-// outputs, metadata and lock, byte-identical to a one-process `convert`.
+// outputs, metadata and lock, byte-identical to a one-process `convert`. A missing or damaged shard stops
+// it before anything is written, naming each such shard and the commands that redo exactly those.
 import { resolve } from 'node:path';
 import { REGISTRY } from '../../converters/index.js';
 import { UsageError } from '../core/errors.js';
@@ -22,9 +23,10 @@ export const packCommand: CliCommand = {
   run: async (a) => {
     const count = Number(a['count']);
     if (!Number.isInteger(count) || count < 1) throw new UsageError(`--count ${String(a['count'])} must be the shard count n (a whole number >= 1)`);
-    const plan = await readPlan(resolve(String(a['plan'])));
+    const planFile = resolve(String(a['plan']));
+    const plan = await readPlan(planFile);
     const converter = REGISTRY.get(plan.source);
-    const shards = await openShards(plan, converter, resolve(String(a['shards'])), count);
+    const shards = await openShards(plan, converter, resolve(String(a['shards'])), count, planFile);
     const t0 = performance.now();
     try {
       const r = await pack(plan, converter, { records: shards.records(), itemFiles: () => shards.files, dropped: shards.dropped }, {

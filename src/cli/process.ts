@@ -1,6 +1,7 @@
 // `process --shard i/n`: stage 2 of a build: load and cut the items of one shard of a plan into a shard
 // folder (src/engine/shards.ts). Any batch system can run the n shards anywhere that sees the plan's
-// input folder and the shards folder.
+// input folder and the shards folder. A shard already there that verifies is skipped (so a re-submitted
+// array job redoes only what failed); SIGTERM (scancel, pod termination) removes the unfinished one.
 import { resolve } from 'node:path';
 import { REGISTRY } from '../../converters/index.js';
 import { validateWorkers } from '../engine/convert.js';
@@ -29,8 +30,11 @@ export const processCommand: CliCommand = {
     let bytes = 0;
     const r = await writeShard(plan, converter, shard, resolve(String(a['shards'])), processItems(plan, converter, items, workers, (n) => (bytes += n)));
     const seconds = (performance.now() - t0) / 1000;
-    if (a['json']) printJson({ shard: `${shard.index}/${shard.count}`, dir: r.dir, skipped: r.skipped, items: items.length, bytesRead: bytes, seconds });
-    else process.stderr.write(`shard ${shard.index}/${shard.count}: ${r.skipped ? 'already done, skipped' : `${items.length} items in ${seconds.toFixed(1)} s`} -> ${r.dir}\n`);
+    if (a['json']) printJson({ shard: `${shard.index}/${shard.count}`, dir: r.dir, skipped: r.skipped, ...(r.redone ? { redone: r.redone } : {}), items: items.length, bytesRead: bytes, seconds });
+    else {
+      if (r.redone) process.stderr.write(`shard ${shard.index}/${shard.count}: the folder there did not verify (${r.redone}); redone\n`);
+      process.stderr.write(`shard ${shard.index}/${shard.count}: ${r.skipped ? 'already done and verified, skipped' : `${items.length} items in ${seconds.toFixed(1)} s`} -> ${r.dir}\n`);
+    }
     return 0;
   },
 };

@@ -4,9 +4,10 @@
 // (fixed size, in item order then dataset then position order), and shard.json: the plan's hash, the
 // hashed raw files, and each record's sample hash. The folder is written under a temporary name and
 // renamed when complete, so a shard folder that exists is whole.
-import { createHash } from 'node:crypto';
-import { closeSync, existsSync, openSync, readSync, writeSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { createHash, randomBytes, type Hash } from 'node:crypto';
+import { closeSync, createReadStream, existsSync, fsyncSync, mkdirSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { mkdir, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { imageShape } from '../core/contract.js';
 import { DataError, UsageError } from '../core/errors.js';
@@ -50,47 +51,154 @@ export function planHash(plan: BuildPlan): string {
 
 export const shardDirName = (s: ShardRef): string => `shard-${s.index}-of-${s.count}`;
 const recordsName = (flag: string, size: number): string => `${flag}-${size}.bin`;
+const TMP_INFIX = '.tmp-';
+
+export const SHARD_VERSION = 2;
 
 export interface ShardIndex {
-  shardVersion: 1;
+  shardVersion: typeof SHARD_VERSION;
   planSha256: string;
   shard: ShardRef;
+  /** The plan items it holds: [first, end) in processing order (shards are contiguous runs). */
+  items: [number, number];
   files: HashedFile[];
   /** Per dataset flag: per record in file order, the sample hash at each size (plan size order); [] for a
    *  sample the recipe dropped (drop-blank), whose record is zeros. */
   sampleHashes: Record<string, string[][]>;
+  /** Each record file as written: what `process` checks before it skips a finished shard. */
+  records: { name: string; bytes: number; sha256: string }[];
 }
 
 function recordBytes(plan: BuildPlan, converter: Converter, flag: string, size: number): number {
   return imageShape(specOf(converter, flag), size).reduce((a, b) => a * b, 1);
 }
 
-/** Stage 2: process one shard of the plan into `shardsDir`; skipped when a whole one for this plan exists. */
+function itemRange(items: number[]): [number, number] {
+  return items.length === 0 ? [0, 0] : [items[0]!, items[items.length - 1]! + 1];
+}
+
+/** Records per dataset that shard i holds, as the plan assigns them. */
+function recordCounts(plan: BuildPlan, items: number[]): number[] {
+  const counts = plan.datasets.map(() => 0);
+  const byItem = samplesByItem(plan);
+  for (const it of items) for (const s of byItem[it]!) counts[s.dataset]!++;
+  return counts;
+}
+
+async function fileSha256(file: string): Promise<string> {
+  const h = createHash('sha256');
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) h.update(chunk as Buffer);
+  return h.digest('hex');
+}
+
+/**
+ * Why the shard folder `dir` is not a finished shard of this plan, or null when it is. Checks shard.json
+ * (version, plan hash, shard ref, item range, record counts) and every record file's size; with
+ * `deep`, also each record file's SHA-256 (one sequential read of the shard's outputs, far cheaper
+ * than the decoding that made them).
+ */
+export async function shardProblem(
+  plan: BuildPlan,
+  converter: Converter,
+  shard: ShardRef,
+  dir: string,
+  opts: { deep: boolean; hash?: string },
+): Promise<string | null> {
+  let idx: ShardIndex;
+  try {
+    idx = JSON.parse(await readFile(join(dir, 'shard.json'), 'utf8')) as ShardIndex;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' ? 'missing' : `unreadable shard.json (${code ?? 'not JSON'})`;
+  }
+  if (idx.shardVersion !== SHARD_VERSION) return `written by another medmnist-build (shard version ${String(idx.shardVersion)})`;
+  if (idx.planSha256 !== (opts.hash ?? planHash(plan))) return 'made from another plan';
+  if (idx.shard?.index !== shard.index || idx.shard?.count !== shard.count) return `holds shard ${idx.shard?.index}/${idx.shard?.count}`;
+  const items = shardItems(plan, shard);
+  const [first, end] = itemRange(items);
+  if (idx.items?.[0] !== first || idx.items?.[1] !== end) return `holds items [${idx.items?.join(', ')}), the plan gives it [${first}, ${end})`;
+  const counts = recordCounts(plan, items);
+  const byName = new Map((idx.records ?? []).map((r) => [r.name, r]));
+  for (const [di, d] of plan.datasets.entries()) {
+    if ((idx.sampleHashes[d.flag]?.length ?? -1) !== counts[di]) {
+      return `holds ${idx.sampleHashes[d.flag]?.length ?? 0} ${d.flag} records, the plan gives it ${counts[di]}`;
+    }
+    for (const size of plan.options.sizes) {
+      const name = recordsName(d.flag, size);
+      const want = counts[di]! * recordBytes(plan, converter, d.flag, size);
+      const rec = byName.get(name);
+      if (!rec || rec.bytes !== want) return `shard.json does not list ${name} with ${want} bytes`;
+      const st = await stat(join(dir, name)).catch(() => null);
+      if (!st) return `${name} is missing`;
+      if (st.size !== want) return `${name} has ${st.size} bytes, not ${want}`;
+      if (opts.deep && (await fileSha256(join(dir, name))) !== rec.sha256) return `${name} does not match its SHA-256 in shard.json`;
+    }
+  }
+  return null;
+}
+
+// Temporary shard folders of this process: removed on SIGINT/SIGTERM (scancel, a pod's termination), so
+// a cancelled shard leaves nothing behind but, at worst after a SIGKILL, a `.tmp-` folder that no reader
+// takes for a shard and that the next successful run of the same shard sweeps away.
+const liveTemps = new Set<string>();
+function onSignal(sig: NodeJS.Signals): void {
+  for (const t of liveTemps) rmSync(t, { recursive: true, force: true });
+  process.stderr.write(`\nmedmnist-build: interrupted (${sig}); the unfinished shard was removed\n`);
+  process.exit(sig === 'SIGINT' ? 130 : 143);
+}
+/** The signal hook lives only while a temporary shard folder does. */
+function addTemp(t: string): void {
+  if (liveTemps.size === 0) for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, onSignal);
+  liveTemps.add(t);
+}
+function dropTemp(t: string): void {
+  if (liveTemps.delete(t) && liveTemps.size === 0) for (const sig of ['SIGINT', 'SIGTERM'] as const) process.off(sig, onSignal);
+}
+
+export interface WriteShardResult {
+  skipped: boolean;
+  dir: string;
+  /** Why an existing folder was not taken as done and was redone (absent when there was none). */
+  redone?: string;
+}
+
+/**
+ * Stage 2: process one shard of the plan into `shardsDir`. Skipped when a finished shard of this plan
+ * that verifies (shardProblem, deep) is already there; otherwise written into a uniquely named temporary
+ * folder beside it (host, pid and random, so two nodes never share one on a shared file system), each
+ * file flushed to disk, and renamed whole. When another run of the same shard finished first, its
+ * verified folder is kept and this one's result discarded.
+ */
 export async function writeShard(
   plan: BuildPlan,
   converter: Converter,
   shard: ShardRef,
   shardsDir: string,
   results: AsyncIterable<ItemResult>,
-): Promise<{ skipped: boolean; dir: string }> {
+): Promise<WriteShardResult> {
   const dir = join(shardsDir, shardDirName(shard));
   const hash = planHash(plan);
-  if (existsSync(join(dir, 'shard.json'))) {
-    const idx = JSON.parse(await readFile(join(dir, 'shard.json'), 'utf8')) as ShardIndex;
-    if (idx.planSha256 === hash) return { skipped: true, dir };
-    await rm(dir, { recursive: true, force: true });
+  let redone: string | undefined;
+  if (existsSync(dir)) {
+    const problem = await shardProblem(plan, converter, shard, dir, { deep: true, hash });
+    if (problem === null) return { skipped: true, dir };
+    redone = problem;
   }
   await mkdir(shardsDir, { recursive: true });
-  const tmp = `${dir}.tmp-${process.pid}`;
-  await rm(tmp, { recursive: true, force: true });
-  await mkdir(tmp);
+  const tmp = `${dir}${TMP_INFIX}${hostname().replace(/[^A-Za-z0-9.-]/g, '_')}-${process.pid}-${randomBytes(4).toString('hex')}`;
+  mkdirSync(tmp);
+  addTemp(tmp);
   const sizes = plan.options.sizes;
-  const fds = new Map<string, number>();
-  const index: ShardIndex = { shardVersion: 1, planSha256: hash, shard, files: [], sampleHashes: {} };
+  const outs = new Map<string, { fd: number; name: string; bytes: number; hash: Hash }>();
+  const items = shardItems(plan, shard);
+  const index: ShardIndex = { shardVersion: SHARD_VERSION, planSha256: hash, shard, items: itemRange(items), files: [], sampleHashes: {}, records: [] };
   try {
     for (const d of plan.datasets) {
       index.sampleHashes[d.flag] = [];
-      for (const size of sizes) fds.set(`${d.flag}:${size}`, openSync(join(tmp, recordsName(d.flag, size)), 'w'));
+      for (const size of sizes) {
+        const name = recordsName(d.flag, size);
+        outs.set(`${d.flag}:${size}`, { fd: openSync(join(tmp, name), 'w'), name, bytes: 0, hash: createHash('sha256') });
+      }
     }
     for await (const r of results) {
       index.files.push(...r.files);
@@ -99,20 +207,64 @@ export async function writeShard(
         const label = Uint8Array.from(ds.samples[c.pos]!.label);
         index.sampleHashes[ds.flag]!.push(c.pixels.map((p) => sampleHash(label, p)));
         // A dropped sample keeps its fixed-size slot (zeros), so record offsets stay position-based.
-        sizes.forEach((size, k) => writeSync(fds.get(`${ds.flag}:${size}`)!, c.pixels[k] ?? new Uint8Array(recordBytes(plan, converter, ds.flag, size))));
+        sizes.forEach((size, k) => {
+          const o = outs.get(`${ds.flag}:${size}`)!;
+          const px = c.pixels[k] ?? new Uint8Array(recordBytes(plan, converter, ds.flag, size));
+          writeSync(o.fd, px);
+          o.hash.update(px);
+          o.bytes += px.length;
+        });
       }
     }
-    for (const fd of fds.values()) closeSync(fd);
-    fds.clear();
-    await writeFile(join(tmp, 'shard.json'), JSON.stringify(index) + '\n');
-    await rm(dir, { recursive: true, force: true });
-    await rename(tmp, dir);
+    for (const o of outs.values()) {
+      fsyncSync(o.fd);
+      closeSync(o.fd);
+      index.records.push({ name: o.name, bytes: o.bytes, sha256: o.hash.digest('hex') });
+    }
+    outs.clear();
+    const fd = openSync(join(tmp, 'shard.json'), 'w');
+    try {
+      writeSync(fd, JSON.stringify(index) + '\n');
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    if (existsSync(dir)) {
+      // Another run of this shard may have finished meanwhile: keep a verified one, replace anything else
+      // (such as the damaged folder this run was started to redo).
+      if ((await shardProblem(plan, converter, shard, dir, { deep: true, hash })) === null) {
+        await rm(tmp, { recursive: true, force: true });
+        dropTemp(tmp);
+        return { skipped: true, dir };
+      }
+      await rm(dir, { recursive: true, force: true });
+    }
+    try {
+      await rename(tmp, dir);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if ((code !== 'ENOTEMPTY' && code !== 'EEXIST') || (await shardProblem(plan, converter, shard, dir, { deep: true, hash })) !== null) throw err;
+      await rm(tmp, { recursive: true, force: true });
+      dropTemp(tmp);
+      return { skipped: true, dir };
+    }
+    dropTemp(tmp);
   } catch (err) {
-    for (const fd of fds.values()) closeSync(fd);
+    for (const o of outs.values()) closeSync(o.fd);
     await rm(tmp, { recursive: true, force: true });
+    dropTemp(tmp);
     throw err;
   }
-  return { skipped: false, dir };
+  await sweepTemps(shardsDir, shard);
+  return { skipped: false, dir, ...(redone === undefined ? {} : { redone }) };
+}
+
+/** Remove temporary folders of this shard left by killed runs (SIGKILL, a lost node). */
+async function sweepTemps(shardsDir: string, shard: ShardRef): Promise<void> {
+  const prefix = shardDirName(shard) + TMP_INFIX;
+  for (const name of await readdir(shardsDir).catch(() => [] as string[])) {
+    if (name.startsWith(prefix) && !liveTemps.has(join(shardsDir, name))) await rm(join(shardsDir, name), { recursive: true, force: true });
+  }
 }
 
 export interface ShardSet {
@@ -125,23 +277,54 @@ export interface ShardSet {
   close(): void;
 }
 
-/** Open the n shards of a plan for packing; every one must be present, whole, and of this plan. */
-export async function openShards(plan: BuildPlan, converter: Converter, shardsDir: string, count: number): Promise<ShardSet> {
+/** Slurm's --array syntax for a set of indexes: runs collapsed, e.g. 1-3,7. */
+export function arraySpec(indexes: readonly number[]): string {
+  const out: string[] = [];
+  const xs = [...indexes].sort((x, y) => x - y);
+  for (let k = 0; k < xs.length; ) {
+    let e = k;
+    while (e + 1 < xs.length && xs[e + 1] === xs[e]! + 1) e++;
+    out.push(e === k ? String(xs[k]) : `${xs[k]}-${xs[e]}`);
+    k = e + 1;
+  }
+  return out.join(',');
+}
+
+/** Shell quoting for a path in a printed command line. */
+export function shQuote(v: string): string {
+  return /^[A-Za-z0-9_./:=,@%+-]+$/.test(v) ? v : `'${v.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * Open the n shards of a plan for packing; every one must be present and verify (sizes and shard.json
+ * here, each record's sample hash as it is read). Otherwise a DataError names every shard that does
+ * not and the commands that redo exactly those (`planFile`: the plan's path, for those commands).
+ */
+export async function openShards(plan: BuildPlan, converter: Converter, shardsDir: string, count: number, planFile = 'PLAN'): Promise<ShardSet> {
   const hash = planHash(plan);
-  const missing: string[] = [];
+  const bad: { index: number; why: string }[] = [];
+  for (let i = 0; i < count; i++) {
+    const why = await shardProblem(plan, converter, { index: i, count }, join(shardsDir, shardDirName({ index: i, count })), { deep: false, hash });
+    if (why !== null) bad.push({ index: i, why });
+  }
+  if (bad.length > 0) {
+    const shown = 20;
+    const cmd = (i: number) => `medmnist-build process --plan ${shQuote(planFile)} --shard ${i}/${count} --shards ${shQuote(shardsDir)}`;
+    const lines = [
+      `${shardsDir}: ${bad.length} of ${count} shards missing or not verifying:`,
+      ...bad.slice(0, shown).map((b) => `  ${shardDirName({ index: b.index, count })}: ${b.why}`),
+      ...(bad.length > shown ? [`  ... and ${bad.length - shown} more`] : []),
+      `Redo them (a shard that is done and verifies is skipped, so re-running all ${count} is also fine):`,
+      ...bad.slice(0, shown).map((b) => `  ${cmd(b.index)}`),
+      ...(bad.length > shown ? [`  ... and ${bad.length - shown} more`] : []),
+      `  Slurm: sbatch --array=${arraySpec(bad.map((b) => b.index))} --export=ALL,PLAN=${shQuote(planFile)},SHARDS=${shQuote(shardsDir)},COUNT=${count} examples/slurm/process.sbatch`,
+    ];
+    throw new DataError(lines.join('\n'));
+  }
   const indexes: ShardIndex[] = [];
   for (let i = 0; i < count; i++) {
-    const ref = { index: i, count };
-    const file = join(shardsDir, shardDirName(ref), 'shard.json');
-    if (!existsSync(file)) {
-      missing.push(`${shardDirName(ref)} (run: medmnist-build process --plan PLAN --shard ${i}/${count} --shards ${shardsDir})`);
-      continue;
-    }
-    const idx = JSON.parse(await readFile(file, 'utf8')) as ShardIndex;
-    if (idx.planSha256 !== hash) missing.push(`${shardDirName(ref)} was made from another plan (run process --shard ${i}/${count} again)`);
-    indexes.push(idx);
+    indexes.push(JSON.parse(await readFile(join(shardsDir, shardDirName({ index: i, count }), 'shard.json'), 'utf8')) as ShardIndex);
   }
-  if (missing.length > 0) throw new DataError(`${shardsDir}: ${missing.length} of ${count} shards missing or stale:\n  ${missing.join('\n  ')}`);
 
   // Where each (dataset, position) record lies: shard and record number, as writeShard enumerated them.
   const byItem = samplesByItem(plan);
@@ -154,11 +337,6 @@ export async function openShards(plan: BuildPlan, converter: Converter, shardsDi
         where[s.dataset]!.rec[s.pos] = next[s.dataset]!++;
       }
     }
-    plan.datasets.forEach((d, di) => {
-      if ((indexes[i]!.sampleHashes[d.flag]?.length ?? -1) !== next[di]) {
-        throw new DataError(`${join(shardsDir, shardDirName({ index: i, count }))}: holds ${indexes[i]!.sampleHashes[d.flag]?.length ?? 0} ${d.flag} records, the plan gives it ${next[di]}. Run process --shard ${i}/${count} again.`);
-      }
-    });
   }
   const fds = new Map<string, number>();
   const fdOf = (i: number, flag: string, size: number): number => {
@@ -195,7 +373,7 @@ export async function openShards(plan: BuildPlan, converter: Converter, shardsDi
             const got = readSync(fdOf(sh, d.flag, size), buf, 0, buf.length, rec * buf.length);
             const expected = indexes[sh]!.sampleHashes[d.flag]![rec]![k];
             if (got !== buf.length || sampleHash(label, buf) !== expected) {
-              throw new DataError(`${join(shardsDir, shardDirName({ index: sh, count }), recordsName(d.flag, size))}: record ${rec} is damaged. Run process --shard ${sh}/${count} again.`);
+              throw new DataError(`${join(shardsDir, shardDirName({ index: sh, count }), recordsName(d.flag, size))}: record ${rec} is damaged. Redo that shard: medmnist-build process --plan ${shQuote(planFile)} --shard ${sh}/${count} --shards ${shQuote(shardsDir)}`);
             }
             return buf;
           });
