@@ -77,13 +77,15 @@ export function splitOf(counts: SplitCounts, pos: number): { split: SplitName; i
 export interface PlanRequest extends BuildOptions {
   converter: Converter;
   input: string;
+  /** Dataset flags to build (--dataset; default: all the converter produces). */
+  datasets?: readonly string[];
 }
 
 /** Scan, split and order: the plan of a build (no pixels are read). */
 export async function makePlan(req: PlanRequest): Promise<BuildPlan> {
   const { converter } = req;
   const input = resolve(req.input);
-  const specs = converter.datasets;
+  const specs = datasetsOf(converter, req.datasets);
   const scan = await converter.scan(input);
   const itemById = new Map(scan.items.map((it) => [it.id, it]));
   if (itemById.size !== scan.items.length) throw new Error(`${converter.source.id}: scan() returned two items with one id`);
