@@ -12,7 +12,8 @@ import { ConvertLock } from '../lock/convert-lock.js';
 import { sha256File } from '../lock/hash.js';
 import { inputsManifestHash } from '../lock/inputs.js';
 import { LOCK_NAME, type ContentHash, type LockInputs } from '../lock/lockfile.js';
-import { OutputTransaction } from '../lock/output-transaction.js';
+import { acquireOutputFolder, fsError, OutputTransaction, releaseOutputFolder } from '../lock/output-transaction.js';
+import { testPoint } from '../core/test-hooks.js';
 import { buildDatasetMetadata, type FileRecord } from '../metadata/dataset-metadata.js';
 import { samplesCsvLines } from '../metadata/samples-csv.js';
 import type { HashedFile } from './items.js';
@@ -90,6 +91,16 @@ async function lockInputs(plan: BuildPlan, itemFiles: readonly HashedFile[]): Pr
 }
 
 export async function pack(plan: BuildPlan, converter: Converter, source: RecordSource, opts: PackOptions): Promise<PackResult> {
+  // The whole run holds the output folder's lock (re-entrant: convert took it already).
+  acquireOutputFolder(opts.out);
+  try {
+    return await packLocked(plan, converter, source, opts);
+  } finally {
+    releaseOutputFolder(opts.out);
+  }
+}
+
+async function packLocked(plan: BuildPlan, converter: Converter, source: RecordSource, opts: PackOptions): Promise<PackResult> {
   const formats = [...new Set(plan.options.formats)].map(getFormat);
   const specs = plan.datasets.map((d) => specOf(converter, d.flag));
   const lockPath = opts.lock === false ? null : (opts.lock ?? join(opts.out, LOCK_NAME));
@@ -97,7 +108,7 @@ export async function pack(plan: BuildPlan, converter: Converter, source: Record
   // Under --frozen this hashes the inputs and refuses before anything is written.
   const locker = lockPath
     ? await ConvertLock.prepare(
-        { ...plan.options, input: plan.input, path: lockPath, frozen: opts.frozen ?? false, fingerprint: opts.fingerprint, acceptDrift: opts.acceptDrift, warn: opts.warn },
+        { ...plan.options, input: plan.input, out: opts.out, path: lockPath, frozen: opts.frozen ?? false, fingerprint: opts.fingerprint, acceptDrift: opts.acceptDrift, warn: opts.warn },
         converter,
         specs,
         planInputFiles(plan),
@@ -107,6 +118,7 @@ export async function pack(plan: BuildPlan, converter: Converter, source: Record
   const tx = await OutputTransaction.begin(opts.out);
   const builds: DatasetBuild[] = [];
   let images = 0;
+  let staged: string | null = null;
   try {
     const it = source.records[Symbol.asyncIterator]();
     const written: string[] = [];
@@ -117,14 +129,19 @@ export async function pack(plan: BuildPlan, converter: Converter, source: Record
       images += plan.datasets[di]!.samples.length;
     }
     await locker?.check(builds, tx.tmpDir, await lockInputs(plan, source.itemFiles()));
-    await tx.commit(written);
+    // The new lock is staged with the outputs and committed with them (one journal, one commit point).
+    staged = locker ? await locker.stage(tx.path(STAGED_LOCK)) : null;
+    testPoint('lock-staged');
+    await tx.commit(written, staged && lockPath ? { staged, to: lockPath } : undefined);
   } catch (err) {
     await tx.abort();
-    throw err;
+    throw fsError(err, `cannot write the build into ${opts.out} (the output folder was left as it was)`);
   }
-  const lockWritten = locker && (await locker.write()) ? lockPath : null;
-  return { datasets: builds, images, lockWritten };
+  return { datasets: builds, images, lockWritten: staged ? lockPath : null };
 }
+
+/** The new lock's name inside the staging folder (never an output name). */
+const STAGED_LOCK = '.datasets.lock.json.staged';
 
 async function packDataset(
   plan: BuildPlan,
@@ -176,6 +193,7 @@ async function packDataset(
         await sink.write({ split, index, sample, label, pixels: next.value.pixels[sizes.indexOf(size)]! });
       }
       opts.onProgress?.({ flag: spec.flag, done: pos + 1, total });
+      testPoint('pack-record');
     }
     const bySize: Record<number, FileRecord[]> = {};
     for (const { size, sink } of sinks) {

@@ -1,6 +1,9 @@
 // verify: re-hash an output folder against a lock and report each difference the way `dvc status`
 // does: missing, modified, unexpected, stale recipe; with --content, decoded content that differs; with
 // --inputs, raw inputs that changed since the build.
+import { accessSync, constants, statSync, type Stats } from 'node:fs';
+import { DataError } from '../core/errors.js';
+import { acquireOutputFolder, FOLDER_LOCK_NAME, needsRecovery, releaseOutputFolder } from './output-transaction.js';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { FORMATS } from '../formats/index.js';
@@ -34,6 +37,8 @@ export interface VerifyOptions {
   semantic?: boolean;
   /** Raw download folders to re-hash: by source id, or `*` for any source not named. */
   inputs?: Record<string, string>;
+  /** Where recovery of an interrupted run is reported (default stderr). */
+  notes?: (line: string) => void;
 }
 
 export interface VerifyReport {
@@ -51,7 +56,16 @@ export interface VerifyReport {
 
 const short = (h: string): string => h.slice(0, 12);
 
-async function checkOutputs(dir: string, flag: string, d: LockDataset, changes: VerifyChange[]): Promise<number> {
+export function specialKind(st: Stats): string {
+  if (st.isFIFO()) return 'a FIFO (named pipe)';
+  if (st.isSocket()) return 'a socket';
+  if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device file';
+  if (st.isSymbolicLink()) return 'a symbolic link';
+  return 'a special file';
+}
+
+/** Re-hash the outputs a lock entry expects in `dir`; push each difference. Returns outputs found. */
+export async function checkOutputs(dir: string, flag: string, d: LockDataset, changes: VerifyChange[]): Promise<number> {
   let n = 0;
   for (const { output: o } of expectedOutputs(flag, d)) {
     const path = join(dir, o.name);
@@ -63,11 +77,21 @@ async function checkOutputs(dir: string, flag: string, d: LockDataset, changes: 
       continue;
     }
     n++;
+    if (!st.isDirectory() && !st.isFile()) {
+      changes.push({ kind: 'modified', dataset: flag, name, detail: `${specialKind(st)} where the lock has a ${wantFolder ? 'folder' : 'file'}` });
+      continue;
+    }
     if (wantFolder !== st.isDirectory()) {
       changes.push({ kind: 'modified', dataset: flag, name, detail: wantFolder ? 'a file where the lock has a folder' : 'a folder where the lock has a file' });
       continue;
     }
-    const h = await sha256File(path);
+    let h;
+    try {
+      h = await sha256File(path);
+    } catch (err) {
+      changes.push({ kind: 'modified', dataset: flag, name, detail: `cannot be read: ${(err as Error).message}` });
+      continue;
+    }
     if (h.sha256 !== o.sha256 || h.bytes !== o.bytes) {
       const parts = [`sha256 ${short(o.sha256)} -> ${short(h.sha256)}`];
       if (h.bytes !== o.bytes) parts.push(`${o.bytes} -> ${h.bytes} bytes`);
@@ -97,6 +121,7 @@ async function checkRecipe(registry: ConverterRegistry, dir: string, flag: strin
   for (const [size, s] of Object.entries(d.sizes)) {
     let meta: Record<string, unknown>;
     try {
+      if (!(await stat(join(dir, s.metadata.name))).isFile()) continue; // reported as modified
       meta = JSON.parse(await readFile(join(dir, s.metadata.name), 'utf8')) as Record<string, unknown>;
     } catch {
       continue; // missing or unreadable: reported as missing / modified
@@ -129,7 +154,7 @@ async function checkContent(dir: string, flag: string, d: LockDataset, changes: 
     for (const [format, f] of Object.entries(s.formats)) {
       const fmt = FORMATS.find((x) => x.name === format);
       if (!fmt) continue; // reported as a stale recipe
-      const present = await Promise.all(f.files.map((o) => stat(join(dir, o.name)).then(() => true, () => false)));
+      const present = await Promise.all(f.files.map((o) => stat(join(dir, o.name)).then((st) => st.isFile() || st.isDirectory(), () => false)));
       if (present.includes(false)) continue; // reported as missing
       const name = `${base} (${format})`;
       n++;
@@ -205,6 +230,30 @@ async function checkSemantic(registry: ConverterRegistry, dir: string, flag: str
 
 export async function verifyOutputs(dirArg: string, o: VerifyOptions): Promise<VerifyReport> {
   const dir = resolve(dirArg);
+  // Verify holds the folder's lock too: it never reads a folder a build is committing into, and it
+  // first recovers the folder from an interrupted run (roll forward or back), as every command does.
+  // A folder it cannot write (read-only mount) is read as it is, unless it needs recovery.
+  const st = statSync(dir, { throwIfNoEntry: false });
+  let writable = false;
+  try {
+    accessSync(dir, constants.W_OK);
+    writable = Boolean(st?.isDirectory());
+  } catch {
+    /* read-only */
+  }
+  if (st?.isDirectory() && !writable && needsRecovery(dir)) {
+    throw new DataError(`${dir} holds the journal or temporary folders of an interrupted run, and is read-only here; run \`medmnist-build verify ${dir}\` where it is writable to recover it.`);
+  }
+  if (!writable) return verifyLocked(dir, o);
+  acquireOutputFolder(dir, o.notes, { create: false });
+  try {
+    return await verifyLocked(dir, o);
+  } finally {
+    releaseOutputFolder(dir);
+  }
+}
+
+async function verifyLocked(dir: string, o: VerifyOptions): Promise<VerifyReport> {
   const lockPath = resolve(o.lock ?? join(dir, LOCK_NAME));
   const lock = await readLock(lockPath);
   const changes: VerifyChange[] = [];
@@ -224,7 +273,7 @@ export async function verifyOutputs(dirArg: string, o: VerifyOptions): Promise<V
   // Unexpected: anything else at the top of the output folder, except lock files.
   const entries = await readdir(dir).catch(() => [] as string[]);
   for (const name of entries.sort()) {
-    if (expected.has(name) || name === LOCK_NAME) continue;
+    if (expected.has(name) || name === LOCK_NAME || name === FOLDER_LOCK_NAME) continue;
     if (dirname(lockPath) === dir && name === basename(lockPath)) continue;
     changes.push({ kind: 'unexpected', name });
   }
