@@ -130,12 +130,14 @@ async function packLocked(plan: BuildPlan, converter: Converter, source: RecordS
     }
     await locker?.check(builds, tx.tmpDir, await lockInputs(plan, source.itemFiles()));
     // The new lock is staged with the outputs and committed with them (one journal, one commit point).
+    testPoint('lock-staging');
     staged = locker ? await locker.stage(tx.path(STAGED_LOCK)) : null;
     testPoint('lock-staged');
     await tx.commit(written, staged && lockPath ? { staged, to: lockPath } : undefined);
   } catch (err) {
+    const committed = tx.committed;
     await tx.abort();
-    throw fsError(err, `cannot write the build into ${opts.out} (the output folder was left as it was)`);
+    throw committed ? err : fsError(err, `cannot write the build into ${opts.out} (the output folder was left as it was)`);
   }
   return { datasets: builds, images, lockWritten: staged ? lockPath : null };
 }

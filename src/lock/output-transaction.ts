@@ -394,6 +394,8 @@ export function fsError(err: unknown, doing: string): Error {
 
 export class OutputTransaction {
   private closed = false;
+  /** True once the commit point (the journal) is passed. */
+  committed = false;
   private constructor(
     readonly outDir: string,
     readonly tmpDir: string,
@@ -444,11 +446,18 @@ export class OutputTransaction {
     writeFileAtomicSync(join(this.outDir, JOURNAL_NAME), JSON.stringify(journal) + '\n');
     testPoint('commit-journal-written');
     this.closed = true;
+    this.committed = true;
     live.delete(this);
-    applyJournal(this.outDir, journal);
-    testPoint('commit-applied');
-    unlinkSync(join(this.outDir, JOURNAL_NAME));
-    fsyncDirSync(this.outDir);
+    try {
+      applyJournal(this.outDir, journal);
+      testPoint('commit-applied');
+      unlinkSync(join(this.outDir, JOURNAL_NAME));
+      fsyncDirSync(this.outDir);
+    } catch (err) {
+      // Past the commit point: the journal stands, and the next command on this folder completes it.
+      const e = fsError(err, `the commit into ${this.outDir} was interrupted`);
+      throw new DataError(`${e.message}\nThe new build is committed (journal ${JOURNAL_NAME}): the next medmnist-build command on ${this.outDir} (\`medmnist-build verify ${this.outDir}\`) completes it.`);
+    }
     testPoint('commit-journal-removed');
     removeTree(this.tmpDir);
     for (const name of readdirSync(this.outDir)) if (name.startsWith(TRASH_PREFIX)) removeTree(join(this.outDir, name));
