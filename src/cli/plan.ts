@@ -6,7 +6,7 @@ import { UsageError } from '../core/errors.js';
 import { validateSizes } from '../engine/convert.js';
 import { makePlan, planJson } from '../engine/plan.js';
 import { getFormat } from '../formats/index.js';
-import { type CliCommand, parseList, parseSeed, parseSizes, printJson } from './common.js';
+import { type CliCommand, parseList, parseSeed, parseSizes, parseSplit, printJson, refuseOverlap, requirePath } from './common.js';
 
 export const planCommand: CliCommand = {
   command: 'plan',
@@ -22,6 +22,16 @@ export const planCommand: CliCommand = {
       .option('seed', { type: 'number', default: 0, describe: 'seed of the documented split order' })
       .option('npz-compress', { type: 'boolean', default: false, describe: 'deflate NPZ members' })
       .option('json', { type: 'boolean', default: false, describe: 'print a JSON summary on stdout' }),
+  validate: (a) => {
+    REGISTRY.get(String(a['source'] ?? ''));
+    const input = requirePath(a, 'input', 'the folder with the raw download');
+    const plan = requirePath(a, 'plan', 'the plan file to write');
+    refuseOverlap([['--plan', plan]], [['--input', input]]);
+    validateSizes(parseSizes(a['size']));
+    parseList(a['format'], '--format', 'npz').forEach(getFormat);
+    parseSplit(a['split']);
+    parseSeed(a['seed']);
+  },
   run: async (a) => {
     const sizes = parseSizes(a['size']);
     validateSizes(sizes);

@@ -49,9 +49,12 @@ export function validateSizes(sizes: readonly number[]): void {
   if (new Set(sizes).size !== sizes.length) throw new UsageError(`--size lists a size twice: ${sizes.join(',')}`);
 }
 
+/** Images in flight at most: each holds a decoded image (up to the pixel budget) and its cuts. */
+export const MAX_WORKERS = 64;
+
 export function validateWorkers(workers: number | undefined): number {
-  const w = workers ?? availableParallelism();
-  if (!Number.isInteger(w) || w < 1 || w > 256) throw new UsageError(`--workers ${workers} must be a whole number from 1 to 256`);
+  const w = workers ?? Math.min(availableParallelism(), MAX_WORKERS);
+  if (!Number.isInteger(w) || w < 1 || w > MAX_WORKERS) throw new UsageError(`--workers ${workers} must be a whole number from 1 to ${MAX_WORKERS}`);
   return w;
 }
 
