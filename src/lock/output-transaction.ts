@@ -348,6 +348,7 @@ export function needsRecovery(out: string): boolean {
 // Signals
 
 const live = new Set<OutputTransaction>();
+let committedOnce = false;
 let signalsHooked = false;
 
 function hookSignals(): void {
@@ -355,7 +356,7 @@ function hookSignals(): void {
   signalsHooked = true;
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.on(sig, () => {
-      const abandoned = live.size;
+      const abandoned = live.size > 0 || !committedOnce;
       for (const t of live) t.abortSync();
       for (const out of [...held.keys()]) {
         held.get(out)!.count = 1;
@@ -363,7 +364,7 @@ function hookSignals(): void {
       }
       process.stderr.write(
         `\nmedmnist-build: interrupted (${sig}); ` +
-          (abandoned > 0 ? 'the build was abandoned and the output folder left as it was\n' : 'no commit was in progress; the output folder holds a complete build\n'),
+          (abandoned ? 'the build was abandoned: no outputs were changed\n' : 'the new build had already been committed (complete, lock included)\n'),
       );
       process.exit(sig === 'SIGINT' ? 130 : sig === 'SIGTERM' ? 143 : 129);
     });
@@ -461,6 +462,7 @@ export class OutputTransaction {
     testPoint('commit-journal-removed');
     removeTree(this.tmpDir);
     for (const name of readdirSync(this.outDir)) if (name.startsWith(TRASH_PREFIX)) removeTree(join(this.outDir, name));
+    committedOnce = true;
     testPoint('commit-done');
   }
 
