@@ -12,12 +12,12 @@ import { SPLITS, type Converter, type ConverterRegistry } from '../core/contract
 import { contentOfRecords } from './content.js';
 import { expectedOutputs } from './entry.js';
 import { sha256File } from './hash.js';
-import { compareInputs, hashInputs } from './inputs.js';
+import { compareInputs, hashInputs, inputsManifestHash } from './inputs.js';
 import { LOCK_NAME, readLock, type LockDataset, type LockInputs } from './lockfile.js';
 import { buildRecipe, fieldDifferences, recipeHash } from './recipe.js';
 import { fingerprintFormat, fingerprintOf, semanticDrift } from './semantic.js';
 
-export type ChangeKind = 'missing' | 'modified' | 'unexpected' | 'stale recipe' | 'content' | 'semantic' | 'input missing' | 'input modified' | 'input unexpected' | 'input error';
+export type ChangeKind = 'lock' | 'missing' | 'modified' | 'unexpected' | 'stale recipe' | 'content' | 'semantic' | 'input missing' | 'input modified' | 'input unexpected' | 'input error';
 
 export interface VerifyChange {
   kind: ChangeKind;
@@ -100,6 +100,26 @@ export async function checkOutputs(dir: string, flag: string, d: LockDataset, ch
     }
   }
   return n;
+}
+
+/** Fields of a lock entry that must agree with each other (a hand-edited lock fails here). */
+function checkLockEntry(flag: string, d: LockDataset, changes: VerifyChange[]): void {
+  const bad = (name: string, detail: string): void => void changes.push({ kind: 'lock', dataset: flag, name, detail });
+  const own = inputsManifestHash(d.inputs.files);
+  if (own !== d.inputs.manifestSha256) bad('inputs', `the raw-input file list hashes to ${short(own)}, manifestSha256 says ${short(d.inputs.manifestSha256)} (edited by hand?)`);
+  const paths = d.inputs.files.map((f) => f.path);
+  if (paths.some((p, i) => i > 0 && Buffer.compare(Buffer.from(paths[i - 1]!), Buffer.from(p)) >= 0)) bad('inputs.files', 'not sorted by path, or a path listed twice');
+  if (paths.some((p) => p === '' || p.startsWith('/') || p.split('/').includes('..'))) bad('inputs.files', 'a path that is not relative to the input folder');
+  if (d.source !== d.recipe.source) bad('source', `${d.source}, the recipe says ${d.recipe.source}`);
+  if (d.recipe.dataset !== flag) bad('recipe.dataset', `${d.recipe.dataset}, the entry is ${flag}`);
+  const sizes = Object.keys(d.sizes).map(Number);
+  for (const s of sizes) if (!d.recipe.sizes.includes(s)) bad(`sizes.${s}`, `size ${s} is not in recipe.sizes [${d.recipe.sizes.join(',')}]`);
+  for (const [size, s] of Object.entries(d.sizes)) {
+    for (const f of Object.keys(s.formats)) if (!d.recipe.formats.includes(f)) bad(`sizes.${size}.formats.${f}`, `format ${f} is not in recipe.formats [${d.recipe.formats.join(',')}]`);
+    for (const k of SPLITS) {
+      if (s.content.splits[k].count !== d.counts[k]) bad(`sizes.${size}.content.splits.${k}.count`, `${s.content.splits[k].count}, counts.${k} says ${d.counts[k]}`);
+    }
+  }
 }
 
 /** The recipe this tool would use for the locked options, and what the outputs' metadata records. */
@@ -264,6 +284,7 @@ async function verifyLocked(dir: string, o: VerifyOptions): Promise<VerifyReport
   const expected = new Set<string>();
   for (const [flag, d] of datasets) {
     for (const e of expectedOutputs(flag, d)) expected.add(e.output.name);
+    checkLockEntry(flag, d, changes);
     checkedOutputs += await checkOutputs(dir, flag, d, changes);
     await checkRecipe(o.registry, dir, flag, d, changes);
     if (o.content) checkedContent += await checkContent(dir, flag, d, changes);
