@@ -63,6 +63,18 @@ function runConvert(out: string, raw: string, env: Record<string, string>, killA
   });
 }
 
+/** `verify DIR` (the next command), asynchronously: the worker keeps answering vitest meanwhile. */
+function verifyAsync(out: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [BIN, 'verify', out]);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => done({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
 let root: string;
 let raw: string;
 let base: string;
@@ -93,7 +105,7 @@ async function trial(kind: string, point: string, env: Record<string, string>, k
   const immediate = classify(first);
   const immediateDiff = immediate === 'neither' ? diffSnap(first) : '';
   if (env['MEDMNIST_BUILD_TEST_FILL_DIR']) rmSync(join(env['MEDMNIST_BUILD_TEST_FILL_DIR'], '.medmnist-build-test-filler'), { force: true });
-  const v = cli(['verify', out]);
+  const v = await verifyAsync(out);
   const snap = snapshot(out);
   const o: Outcome = { point, code: r.code, signal: r.signal, result: classify(snap), immediate, verify: v.code, stderr: r.stderr + immediateDiff };
   figures[kind]!.push(o);

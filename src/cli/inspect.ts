@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { SPLITS, type SplitName } from '../core/contract.js';
 import { UsageError } from '../core/errors.js';
 import { inspectOutput, type InspectReport } from '../formats/inspect.js';
@@ -37,6 +37,10 @@ function inspectArgs(a: Record<string, unknown>): void {
   if (!/\.png$/i.test(montage)) throw new UsageError(`--montage ${montage}: name a .png file to write (it must not be one of the dataset's files)`);
   const csv = file.replace(/\.csv$/i, '');
   refuseOverlap([['--montage', montage]], [['the inspected output', file], ['the inspected output', csv]]);
+  const parent = dirname(montage);
+  if (statSync(`${parent}.csv`, { throwIfNoEntry: false })?.isFile()) {
+    throw new UsageError(`--montage ${montage} lies inside the PNG-folder output ${parent}; a file there would change the dataset. Choose a path outside it.`);
+  }
   const st = statSync(montage, { throwIfNoEntry: false });
   if (st && !st.isFile()) throw new UsageError(`--montage ${montage} exists and is not a file; choose another path`);
   if (st) {
