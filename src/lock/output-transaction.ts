@@ -474,10 +474,16 @@ export class OutputTransaction {
     if (this.closed) return;
     this.closed = true;
     live.delete(this);
-    try {
-      removeTree(this.tmpDir);
-    } catch {
-      /* left for the next command's recovery */
+    // Writes already queued in the thread pool may still land in the staging folder while it is being
+    // removed (ENOTEMPTY): try again for a moment; what still remains is the next command's to recover.
+    for (let attempt = 0; attempt < 10; attempt++) {
+      try {
+        removeTree(this.tmpDir);
+        if (!existsSync(this.tmpDir)) return;
+      } catch {
+        /* retry */
+      }
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 25);
     }
   }
 }
