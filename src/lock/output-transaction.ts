@@ -364,7 +364,7 @@ function hookSignals(): void {
       }
       process.stderr.write(
         `\nmedmnist-build: interrupted (${sig}); ` +
-          (abandoned ? 'the build was abandoned: no outputs were changed\n' : 'the new build had already been committed (complete, lock included)\n'),
+          (abandoned ? 'no outputs were changed (the build was abandoned)\n' : 'the new build had already been committed (complete, lock included)\n'),
       );
       process.exit(sig === 'SIGINT' ? 130 : sig === 'SIGTERM' ? 143 : 129);
     });

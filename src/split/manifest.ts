@@ -63,13 +63,6 @@ export async function splitManifest(
   if (table.rows.length === 0) {
     throw new DataError(`${file} lists no samples (only its header): a mapping file names every image of the dataset with its split and index. Use the mapping file of ${spec.flag}.`);
   }
-  // A MedMNIST mapping file covers train, val and test; a split without rows would silently build empty.
-  const empty = SPLITS.filter((s) => rows[s].length === 0);
-  if (empty.length > 0) {
-    throw new DataError(
-      `${file} has no ${empty.join(' or ')} rows (train ${rows.train.length}, val ${rows.val.length}, test ${rows.test.length}): a mapping file must cover every split, or the build would have an empty ${empty[0]} split. Use the complete mapping file of ${spec.flag}.`,
-    );
-  }
   const out: SplitSamples = { train: [], val: [], test: [] };
   for (const split of SPLITS) {
     const list = rows[split].sort((a, b) => a.index - b.index || a.line - b.line);
@@ -80,6 +73,13 @@ export async function splitManifest(
       }
     });
     out[split] = list.map((r) => r.sample);
+  }
+  // A MedMNIST mapping file covers train, val and test; a split without rows would silently build empty.
+  const empty = SPLITS.filter((s) => rows[s].length === 0);
+  if (empty.length > 0) {
+    throw new DataError(
+      `${file} has no ${empty.join(' or ')} rows (train ${rows.train.length}, val ${rows.val.length}, test ${rows.test.length}): a mapping file must cover every split, or the build would have an empty ${empty[0]} split. Use the complete mapping file of ${spec.flag}.`,
+    );
   }
   const left = samples.length - usedBy.size;
   if (left > 0) process.stderr.write(`${spec.flag}: ${left} scanned image(s) not listed in ${file} are left out, as the manifest defines membership.\n`);
