@@ -93,7 +93,7 @@ describe('interruptions and usage errors', () => {
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     // Wait until the run has started writing into its temporary folder, then interrupt it.
-    for (let i = 0; i < 400 && !(existsSync(target) && readdirSync(target).some((f) => f.startsWith('.medmnist-build-tmp-'))); i++) {
+    for (let i = 0; i < 3000 && !(existsSync(target) && readdirSync(target).some((f) => f.startsWith('.medmnist-build-tmp-'))); i++) {
       await new Promise((r) => setTimeout(r, 10));
     }
     child.kill('SIGINT');

@@ -64,5 +64,11 @@ export async function scanHam10000(inputDir: string): Promise<ScanResult> {
       meta: Object.fromEntries(dermamnist.metaColumns!.map((c) => [c, values[c] ?? ''])),
     });
   }
+  // Images present but not listed in the metadata are left out, and said so (never silently).
+  const unlisted = [...images.keys()].filter((id) => !seen.has(id)).sort();
+  if (unlisted.length > 0) {
+    const shown = unlisted.slice(0, 5).join(', ') + (unlisted.length > 5 ? `, ... (${unlisted.length - 5} more)` : '');
+    process.stderr.write(`medmnist-build: ${unlisted.length} image(s) below ${inputDir} are not listed in ${metaFile} and are left out: ${shown}\n`);
+  }
   return oneImagePerSample(dermamnist.flag, samples, [metaFile]);
 }

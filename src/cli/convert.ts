@@ -1,8 +1,10 @@
-import { resolve } from 'node:path';
 import { REGISTRY } from '../../converters/index.js';
-import { convert, type ConvertResult } from '../engine/convert.js';
+import { datasetsOf } from '../engine/plan.js';
+import { convert, MAX_WORKERS, validateSizes, type ConvertResult } from '../engine/convert.js';
+import { UsageError } from '../core/errors.js';
+import { getFormat } from '../formats/index.js';
 import { SPLITS } from '../core/contract.js';
-import { buildOptions, type CliCommand, lockOptions, parseList, parseSeed, parseSizes, printJson } from './common.js';
+import { boundedInt, buildOptions, type CliCommand, lockOptions, optionalPath, parseList, parseSeed, parseSizes, parseSplit, printJson, refuseOverlap, requirePath } from './common.js';
 import { progressReporter } from './progress.js';
 
 export function convertSummary(r: ConvertResult): Record<string, unknown> {
@@ -23,6 +25,26 @@ export function convertSummary(r: ConvertResult): Record<string, unknown> {
   };
 }
 
+/** Every argument of convert, checked before any work (unknown source, format, size, split, paths). */
+export function convertArgs(a: Record<string, unknown>) {
+  const source = String(a['source'] ?? '').trim();
+  if (!source) throw new UsageError(`--source needs a source id: one of ${REGISTRY.all.map((c) => c.source.id).join(', ')}`);
+  REGISTRY.get(source);
+  const input = requirePath(a, 'input', 'the folder with the raw download');
+  const out = requirePath(a, 'out', 'the output folder');
+  const lock = optionalPath(a, 'lock', 'a lock file path');
+  const sizes = parseSizes(a['size']);
+  validateSizes(sizes);
+  const formats = parseList(a['format'], '--format', 'npz');
+  for (const f of formats) getFormat(f);
+  const split = parseSplit(a['split']);
+  const workers = a['workers'] === undefined ? undefined : boundedInt(a['workers'], '--workers', 1, MAX_WORKERS);
+  refuseOverlap([['--out', out], ['--lock', lock]], [['--input', input]]);
+  const datasets = a['dataset'] === undefined ? undefined : parseList(a['dataset'], '--dataset', '');
+  if (datasets) datasetsOf(REGISTRY.get(source), datasets);
+  return { source, input, out, lock, sizes, formats, split: split.arg, seed: parseSeed(a['seed']), workers, ...(datasets ? { datasets } : {}) };
+}
+
 export const convertCommand: CliCommand = {
   command: 'convert',
   describe: 'Build the MedMNIST dataset(s) of one raw source',
@@ -32,18 +54,10 @@ export const convertCommand: CliCommand = {
       .option('out', { type: 'string', demandOption: true, describe: 'output folder' })
       .option('workers', { type: 'number', describe: 'images decoded in parallel (default: CPU cores)' })
       .option('json', { type: 'boolean', default: false, describe: 'print a JSON summary on stdout' }),
+  validate: (a) => void convertArgs(a),
   run: async (a) => {
     const r = await convert(REGISTRY, {
-      source: String(a['source']),
-      input: resolve(String(a['input'])),
-      out: resolve(String(a['out'])),
-      sizes: parseSizes(a['size']),
-      formats: parseList(a['format'], '--format', 'npz'),
-      split: String(a['split']),
-      ...(a['dataset'] === undefined ? {} : { datasets: parseList(a['dataset'], '--dataset', '') }),
-      seed: parseSeed(a['seed']),
-      workers: a['workers'] === undefined ? undefined : Number(a['workers']),
-      lock: a['lock'] === undefined ? undefined : resolve(String(a['lock'])),
+      ...convertArgs(a),
       frozen: Boolean(a['frozen']),
       fingerprint: a['fingerprint'] !== false,
       acceptDrift: a['accept-drift'] === true,

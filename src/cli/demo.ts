@@ -1,10 +1,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { CONVERTERS, getConverter, REGISTRY } from '../../converters/index.js';
 import { convert } from '../engine/convert.js';
 import { SPLITS } from '../core/contract.js';
-import { type CliCommand, parseList, parseSizes, printJson, table } from './common.js';
+import { boundedInt, type CliCommand, parseList, parseSizes, printJson, requirePath, table } from './common.js';
+import { validateSizes } from '../engine/convert.js';
+import { getFormat } from '../formats/index.js';
 import { convertSummary } from './convert.js';
 import { progressReporter } from './progress.js';
 
@@ -24,8 +26,15 @@ export const demoCommand: CliCommand = {
       .option('count', { type: 'number', default: DEMO_COUNT, describe: 'images per fake download' })
       .option('npz-compress', { type: 'boolean', default: false, describe: 'deflate NPZ members (like np.savez_compressed)' })
       .option('json', { type: 'boolean', default: false }),
+  validate: (a) => {
+    requirePath(a, 'out', 'the output folder');
+    if (a['source'] !== undefined) getConverter(String(a['source']));
+    validateSizes(parseSizes(a['size']));
+    parseList(a['format'], '--format', 'npz').forEach(getFormat);
+    boundedInt(a['count'], '--count', 1, 100_000);
+  },
   run: async (a) => {
-    const out = resolve(String(a['out']));
+    const out = requirePath(a, 'out', 'the output folder');
     const converters = a['source'] ? [getConverter(String(a['source']))] : CONVERTERS;
     const raw = await mkdtemp(join(tmpdir(), 'medmnist-demo-raw-'));
     const summaries = [];

@@ -4,6 +4,7 @@
 // on the train split and writes it; without --model, that model is evaluated.
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { statSync } from 'node:fs';
 import { datasetInfo, FLAGS, isCatalogFlag } from '../catalog/index.js';
 import type { DatasetInfo, SplitName } from '../core/contract.js';
 import { SPLITS } from '../core/contract.js';
@@ -14,7 +15,7 @@ import { DEFAULT_BATCH, evaluateModel } from '../evaluate/evaluate.js';
 import { FIT, fitReferenceModel, REFERENCE_MODEL, referenceModelOnnx, sha256Hex } from '../evaluate/reference-model.js';
 import { saveResults, standardResultFileName } from '../evaluate/results-csv.js';
 import { DEVICES, type DeviceChoice } from '../evaluate/session.js';
-import { type CliCommand, printJson, table } from './common.js';
+import { boundedInt, type CliCommand, optionalPath, printJson, refuseOverlap, requirePath, table } from './common.js';
 
 /**
  * `--flag F` resolves through the catalog (all 18 flags), not through the converters, so a dataset built
@@ -39,6 +40,28 @@ function baselineTable(c: BaselineComparison): string {
   );
 }
 
+/** Checked before any work; --fit-reference never overwrites a dataset file or the model read. */
+function evaluateArgs(a: Record<string, unknown>): void {
+  const spec = specFor(String(a['flag']));
+  const root = requirePath(a, 'root', 'the folder with the built outputs');
+  const size = boundedInt(a['size'], '--size', 1, 4096);
+  const batch = boundedInt(a['batch'], '--batch', 1, MAX_BATCH);
+  const bytes = batch * Math.max(3, spec.nChannels) * size * size * 4;
+  if (bytes > 2 ** 31) throw new UsageError(`--batch ${batch} at size ${size} needs ${(bytes / 2 ** 30).toFixed(1)} GiB per batch; use --batch ${Math.max(1, Math.floor(2 ** 31 / (bytes / batch)))} or less`);
+  const model = optionalPath(a, 'model', 'an ONNX model file');
+  const fit = optionalPath(a, 'fit-reference', 'the .onnx file to write');
+  const saveDir = optionalPath(a, 'save-dir', 'a folder for the result CSV');
+  if (fit) {
+    if (!/\.onnx$/i.test(fit)) throw new UsageError(`--fit-reference ${fit}: name a new .onnx file to write (not a dataset file)`);
+    refuseOverlap([['--fit-reference', fit]], [['--model', model], ['--save-dir', saveDir], ['--root', root === fit ? root : undefined]]);
+    const st = statSync(fit, { throwIfNoEntry: false });
+    if (st && !st.isFile()) throw new UsageError(`--fit-reference ${fit} exists and is not a file; choose another path`);
+  }
+}
+
+/** Images per inference batch at most. */
+const MAX_BATCH = 4096;
+
 export const evaluateCommand: CliCommand = {
   command: 'evaluate',
   describe: 'Run an ONNX classifier over a built dataset and compute MedMNIST AUC/ACC',
@@ -59,7 +82,9 @@ export const evaluateCommand: CliCommand = {
       .option('run', { type: 'string', describe: 'run name in the result file name (default: first 8 hex digits of the model SHA-256)' })
       .option('fit-reference', { type: 'string', describe: `fit the reference model (${REFERENCE_MODEL}) on the train split and write it to this .onnx file` })
       .option('json', { type: 'boolean', default: false, describe: 'print a JSON result on stdout' }),
+  validate: (a) => void evaluateArgs(a),
   run: async (a) => {
+    evaluateArgs(a);
     const flag = String(a['flag']);
     const spec = specFor(flag);
     const root = resolve(String(a['root']));

@@ -1,8 +1,9 @@
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { SPLITS, type SplitName } from '../core/contract.js';
 import { UsageError } from '../core/errors.js';
 import { inspectOutput, type InspectReport } from '../formats/inspect.js';
-import { type CliCommand, printJson, table } from './common.js';
+import { boundedInt, type CliCommand, optionalPath, printJson, refuseOverlap, requirePath, table } from './common.js';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 
 function describe(r: InspectReport): string {
   const lines = [
@@ -27,6 +28,35 @@ function describe(r: InspectReport): string {
   return lines.join('\n') + '\n';
 }
 
+/** The montage is written, never over the inspected output or any file that is not a PNG. */
+function inspectArgs(a: Record<string, unknown>): void {
+  const file = requirePath(a, 'file', 'an output to inspect');
+  const montage = optionalPath(a, 'montage', 'a PNG file to write');
+  boundedInt(a['montage-length'], '--montage-length', 1, 100);
+  if (!montage) return;
+  if (!/\.png$/i.test(montage)) throw new UsageError(`--montage ${montage}: name a .png file to write (it must not be one of the dataset's files)`);
+  const csv = file.replace(/\.csv$/i, '');
+  refuseOverlap([['--montage', montage]], [['the inspected output', file], ['the inspected output', csv]]);
+  const parent = dirname(montage);
+  if (statSync(`${parent}.csv`, { throwIfNoEntry: false })?.isFile()) {
+    throw new UsageError(`--montage ${montage} lies inside the PNG-folder output ${parent}; a file there would change the dataset. Choose a path outside it.`);
+  }
+  const st = statSync(montage, { throwIfNoEntry: false });
+  if (st && !st.isFile()) throw new UsageError(`--montage ${montage} exists and is not a file; choose another path`);
+  if (st) {
+    const head = Buffer.alloc(8);
+    const fd = openSync(montage, 'r');
+    try {
+      readSync(fd, head, 0, 8, 0);
+    } finally {
+      closeSync(fd);
+    }
+    if (!head.equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) {
+      throw new UsageError(`--montage ${montage} exists and is not a PNG image; refusing to overwrite it. Choose another path.`);
+    }
+  }
+}
+
 export const inspectCommand: CliCommand = {
   command: 'inspect <file>',
   describe: 'Shapes, dtypes, counts and label histogram of an output (npz, arrow, parquet, PNG folder); optional montage',
@@ -37,7 +67,9 @@ export const inspectCommand: CliCommand = {
       .option('montage-split', { type: 'string', describe: 'split the montage draws from (default: train)' })
       .option('montage-length', { type: 'number', default: 20, describe: 'tiles per side at most (length x length samples)' })
       .option('json', { type: 'boolean', default: false, describe: 'print the report as JSON on stdout' }),
+  validate: (a) => void inspectArgs(a),
   run: async (a) => {
+    inspectArgs(a);
     const split = a['montage-split'] === undefined ? undefined : String(a['montage-split']);
     if (split !== undefined && !SPLITS.includes(split as SplitName)) throw new UsageError(`--montage-split ${split}: choose train, val or test`);
     const montage =

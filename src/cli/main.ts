@@ -45,13 +45,22 @@ export async function main(argv: string[]): Promise<number> {
       usage = msg;
     })
     .exitProcess(false);
+  // yargs runs a command's handler before .strict() has checked the options (an unknown `--sizes 64`
+  // was reported only after a whole build). So the handler only records the command; it runs below,
+  // after parsing and every check have passed.
+  let chosen: { c: CliCommand; args: Record<string, unknown> } | null = null;
   for (const c of COMMANDS) {
-    y.command(c.command, c.describe, c.builder, async (args) => {
-      code = await c.run(args as Record<string, unknown>);
+    y.command(c.command, c.describe, c.builder, (args) => {
+      chosen = { c, args: args as Record<string, unknown> };
     });
   }
   try {
     await y.parseAsync();
+    if (usage === null && chosen !== null) {
+      const { c, args } = chosen as { c: CliCommand; args: Record<string, unknown> };
+      c.validate?.(args);
+      code = await c.run(args);
+    }
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
     process.stderr.write(`medmnist-build: ${msg}\n`);

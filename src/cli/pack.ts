@@ -7,7 +7,7 @@ import { UsageError } from '../core/errors.js';
 import { pack } from '../engine/pack.js';
 import { readPlan } from '../engine/plan.js';
 import { openShards } from '../engine/shards.js';
-import { type CliCommand, lockOptions, printJson } from './common.js';
+import { boundedInt, type CliCommand, lockOptions, optionalPath, printJson, refuseOverlap, requirePath } from './common.js';
 import { progressReporter } from './progress.js';
 
 export const packCommand: CliCommand = {
@@ -20,6 +20,14 @@ export const packCommand: CliCommand = {
       .option('count', { type: 'number', demandOption: true, describe: 'n, the shard count the `process` runs used' })
       .option('out', { type: 'string', demandOption: true, describe: 'output folder' })
       .option('json', { type: 'boolean', default: false, describe: 'print a JSON summary on stdout' }),
+  validate: (a) => {
+    const plan = requirePath(a, 'plan', 'the plan file written by `plan`');
+    const shards = requirePath(a, 'shards', 'the folder the `process` runs wrote into');
+    const out = requirePath(a, 'out', 'the output folder');
+    const lock = optionalPath(a, 'lock', 'a lock file path');
+    boundedInt(a['count'], '--count', 1, 100_000);
+    refuseOverlap([['--out', out], ['--lock', lock]], [['--plan', plan], ['--shards', shards]]);
+  },
   run: async (a) => {
     const count = Number(a['count']);
     if (!Number.isInteger(count) || count < 1) throw new UsageError(`--count ${String(a['count'])} must be the shard count n (a whole number >= 1)`);

@@ -13,7 +13,7 @@ import { measureCost, suggestShardCount, type CostEstimate } from '../engine/est
 import { makePlan, planJson, type BuildPlan } from '../engine/plan.js';
 import { arraySpec, shQuote } from '../engine/shards.js';
 import { getFormat } from '../formats/index.js';
-import { buildOptions, type CliCommand, parseList, parseSeed, parseSizes, printJson } from './common.js';
+import { buildOptions, type CliCommand, parseList, parseSeed, parseSizes, parseSplit, printJson, refuseOverlap, requirePath } from './common.js';
 
 export const planCommand: CliCommand = {
   command: 'plan',
@@ -29,6 +29,16 @@ export const planCommand: CliCommand = {
       .option('count', { type: 'number', describe: 'shard count for the printed commands (default: the suggested one)' })
       .option('measure', { type: 'boolean', default: true, describe: 'time a few items to estimate the cost (--no-measure: one shard per target at a documented cost)' })
       .option('json', { type: 'boolean', default: false, describe: 'print a JSON summary on stdout' }),
+  validate: (a) => {
+    REGISTRY.get(String(a['source'] ?? ''));
+    const input = requirePath(a, 'input', 'the folder with the raw download');
+    const plan = requirePath(a, 'plan', 'the plan file to write');
+    refuseOverlap([['--plan', plan]], [['--input', input]]);
+    validateSizes(parseSizes(a['size']));
+    parseList(a['format'], '--format', 'npz').forEach(getFormat);
+    parseSplit(a['split']);
+    parseSeed(a['seed']);
+  },
   run: async (a) => {
     const sizes = parseSizes(a['size']);
     validateSizes(sizes);

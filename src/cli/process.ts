@@ -8,7 +8,8 @@ import { validateWorkers } from '../engine/convert.js';
 import { processItems } from '../engine/items.js';
 import { readPlan } from '../engine/plan.js';
 import { parseShard, shardItems, writeShard } from '../engine/shards.js';
-import { type CliCommand, printJson } from './common.js';
+import { boundedInt, type CliCommand, printJson, requirePath } from './common.js';
+import { MAX_WORKERS } from '../engine/convert.js';
 
 export const processCommand: CliCommand = {
   command: 'process',
@@ -20,6 +21,12 @@ export const processCommand: CliCommand = {
       .option('shards', { type: 'string', demandOption: true, describe: 'folder for shard results (shared by all shards)' })
       .option('workers', { type: 'number', describe: 'items in flight (default: CPU cores)' })
       .option('json', { type: 'boolean', default: false, describe: 'print a JSON summary on stdout' }),
+  validate: (a) => {
+    parseShard(String(a['shard']));
+    requirePath(a, 'plan', 'the plan file written by `plan`');
+    requirePath(a, 'shards', 'the folder for shard results');
+    if (a['workers'] !== undefined) boundedInt(a['workers'], '--workers', 1, MAX_WORKERS);
+  },
   run: async (a) => {
     const shard = parseShard(String(a['shard']));
     const workers = validateWorkers(a['workers'] === undefined ? undefined : Number(a['workers']));

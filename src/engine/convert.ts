@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import type { Converter, ConverterRegistry } from '../core/contract.js';
 import { UsageError } from '../core/errors.js';
 import { getFormat } from '../formats/index.js';
+import { acquireOutputFolder, releaseOutputFolder, SHARDS_PREFIX } from '../lock/output-transaction.js';
+import { testPoint } from '../core/test-hooks.js';
 import { processItems, type HashedFile } from './items.js';
 import { pack, type DatasetBuild, type PackOptions, type RecordSource } from './pack.js';
 import { makePlan, type BuildPlan } from './plan.js';
@@ -49,9 +51,12 @@ export function validateSizes(sizes: readonly number[]): void {
   if (new Set(sizes).size !== sizes.length) throw new UsageError(`--size lists a size twice: ${sizes.join(',')}`);
 }
 
+/** Images in flight at most: each holds a decoded image (up to the pixel budget) and its cuts. */
+export const MAX_WORKERS = 64;
+
 export function validateWorkers(workers: number | undefined): number {
-  const w = workers ?? availableParallelism();
-  if (!Number.isInteger(w) || w < 1 || w > 256) throw new UsageError(`--workers ${workers} must be a whole number from 1 to 256`);
+  const w = workers ?? Math.min(availableParallelism(), MAX_WORKERS);
+  if (!Number.isInteger(w) || w < 1 || w > MAX_WORKERS) throw new UsageError(`--workers ${workers} must be a whole number from 1 to ${MAX_WORKERS}`);
   return w;
 }
 
@@ -65,11 +70,25 @@ export function streamsInOrder(plan: BuildPlan, converter?: Converter): boolean 
 }
 
 export async function convert(registry: ConverterRegistry, opts: ConvertOptions): Promise<ConvertResult> {
-  const t0 = performance.now();
-  const converter = registry.get(opts.source);
+  registry.get(opts.source);
   validateSizes(opts.sizes);
   for (const f of opts.formats) getFormat(f);
+  validateWorkers(opts.workers);
+  // One writer per output folder for the whole run; taking the lock also recovers the folder from an
+  // interrupted earlier run (src/lock/output-transaction.ts).
+  acquireOutputFolder(opts.out);
+  try {
+    return await convertLocked(registry, opts);
+  } finally {
+    releaseOutputFolder(opts.out);
+  }
+}
+
+async function convertLocked(registry: ConverterRegistry, opts: ConvertOptions): Promise<ConvertResult> {
+  const t0 = performance.now();
+  const converter = registry.get(opts.source);
   const workers = validateWorkers(opts.workers);
+  testPoint('convert-locked');
   const plan = await makePlan({
     converter,
     input: opts.input,
@@ -80,6 +99,7 @@ export async function convert(registry: ConverterRegistry, opts: ConvertOptions)
     formatOptions: opts.formatOptions ?? {},
     ...(opts.datasets ? { datasets: opts.datasets } : {}),
   });
+  testPoint('convert-planned');
   let bytesRead = 0;
   const onRead = (n: number) => (bytesRead += n);
   const all = plan.items.map((_, i) => i);
@@ -98,9 +118,7 @@ export async function convert(registry: ConverterRegistry, opts: ConvertOptions)
     result = await pack(plan, converter, source, opts);
   } else {
     // Spill: one shard in a temporary folder beside the outputs (same file system, cleaned up always).
-    const { mkdir } = await import('node:fs/promises');
-    await mkdir(opts.out, { recursive: true });
-    const dir = await mkdtemp(join(opts.out, '.medmnist-build-shards-'));
+    const dir = await mkdtemp(join(opts.out, SHARDS_PREFIX));
     try {
       const shard = { index: 0, count: 1 };
       await writeShard(plan, converter, shard, dir, processItems(plan, converter, all, workers, onRead));

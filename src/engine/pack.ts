@@ -12,7 +12,8 @@ import { ConvertLock } from '../lock/convert-lock.js';
 import { sha256File } from '../lock/hash.js';
 import { inputsManifestHash } from '../lock/inputs.js';
 import { LOCK_NAME, type ContentHash, type LockInputs } from '../lock/lockfile.js';
-import { OutputTransaction } from '../lock/output-transaction.js';
+import { acquireOutputFolder, fsError, OutputTransaction, releaseOutputFolder } from '../lock/output-transaction.js';
+import { testPoint } from '../core/test-hooks.js';
 import { buildDatasetMetadata, type FileRecord } from '../metadata/dataset-metadata.js';
 import { samplesCsvLines } from '../metadata/samples-csv.js';
 import type { HashedFile } from './items.js';
@@ -97,13 +98,23 @@ async function lockInputs(plan: BuildPlan, itemFiles: readonly HashedFile[]): Pr
 }
 
 export async function pack(plan: BuildPlan, converter: Converter, source: RecordSource, opts: PackOptions): Promise<PackResult> {
+  // The whole run holds the output folder's lock (re-entrant: convert took it already).
+  acquireOutputFolder(opts.out);
+  try {
+    return await packLocked(plan, converter, source, opts);
+  } finally {
+    releaseOutputFolder(opts.out);
+  }
+}
+
+async function packLocked(plan: BuildPlan, converter: Converter, source: RecordSource, opts: PackOptions): Promise<PackResult> {
   const specs = plan.datasets.map((d) => specOf(converter, d.flag));
   const lockPath = opts.lock === false ? null : (opts.lock ?? join(opts.out, LOCK_NAME));
   if (opts.frozen && !lockPath) throw new UsageError('--frozen needs a lock file');
   // Under --frozen this hashes the inputs and refuses before anything is written.
   const locker = lockPath
     ? await ConvertLock.prepare(
-        { ...plan.options, input: plan.input, path: lockPath, frozen: opts.frozen ?? false, fingerprint: opts.fingerprint, acceptDrift: opts.acceptDrift, warn: opts.warn },
+        { ...plan.options, input: plan.input, out: opts.out, path: lockPath, frozen: opts.frozen ?? false, fingerprint: opts.fingerprint, acceptDrift: opts.acceptDrift, warn: opts.warn },
         converter,
         specs,
         planInputFiles(plan),
@@ -113,6 +124,7 @@ export async function pack(plan: BuildPlan, converter: Converter, source: Record
   const tx = await OutputTransaction.begin(opts.out);
   const builds: DatasetBuild[] = [];
   let images = 0;
+  let staged: string | null = null;
   try {
     const it = source.records[Symbol.asyncIterator]();
     const written: string[] = [];
@@ -125,14 +137,21 @@ export async function pack(plan: BuildPlan, converter: Converter, source: Record
       if (nDropped > 0) opts.warn?.(`${b.flag}: ${nDropped} blank sample(s) dropped (constant crops: train ${b.dropped.train}, val ${b.dropped.val}, test ${b.dropped.test}).`);
     }
     await locker?.check(builds, tx.tmpDir, await lockInputs(plan, source.itemFiles()));
-    await tx.commit(written);
+    // The new lock is staged with the outputs and committed with them (one journal, one commit point).
+    testPoint('lock-staging');
+    staged = locker ? await locker.stage(tx.path(STAGED_LOCK)) : null;
+    testPoint('lock-staged');
+    await tx.commit(written, staged && lockPath ? { staged, to: lockPath } : undefined);
   } catch (err) {
+    const committed = tx.committed;
     await tx.abort();
-    throw err;
+    throw committed ? err : fsError(err, `cannot write the build into ${opts.out} (the output folder was left as it was)`);
   }
-  const lockWritten = locker && (await locker.write()) ? lockPath : null;
-  return { datasets: builds, images, lockWritten };
+  return { datasets: builds, images, lockWritten: staged ? lockPath : null };
 }
+
+/** The new lock's name inside the staging folder (never an output name). */
+const STAGED_LOCK = '.datasets.lock.json.staged';
 
 async function packDataset(
   plan: BuildPlan,
@@ -199,6 +218,7 @@ async function packDataset(
         await sink.write({ split, index, sample, label, pixels: next.value.pixels[sizes.indexOf(size)]! });
       }
       opts.onProgress?.({ flag: spec.flag, done: pos + 1, total });
+      testPoint('pack-record');
     }
     const bySize: Record<number, FileRecord[]> = {};
     for (const { size, sink } of sinks) {

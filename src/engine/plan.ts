@@ -2,7 +2,8 @@
 // need as one serialisable BuildPlan (schemas/plan.schema.json). `process` and `pack` read only the plan,
 // the raw files it names and the converter registry, so they can run on other machines.
 import { readFile, stat } from 'node:fs/promises';
-import { relative, resolve, sep } from 'node:path';
+import { realpath } from 'node:fs/promises';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { SPLITS, type Converter, type DatasetSpec, type Sample, type SplitCounts, type SplitName } from '../core/contract.js';
 import { DataError, UsageError } from '../core/errors.js';
 import { splitSamples } from '../split/index.js';
@@ -79,6 +80,28 @@ export interface PlanRequest extends BuildOptions {
   input: string;
   /** Dataset flags to build (--dataset; default: all the converter produces). */
   datasets?: readonly string[];
+  /** Non-fatal notes (stderr by default). */
+  warn?: (message: string) => void;
+}
+
+/**
+ * Inputs reached through a symbolic link that leaves --input are read (never skipped), and said so: the
+ * lock records them by their path inside --input, so the target can change without the folder changing.
+ */
+async function reportOutsideLinks(input: string, files: readonly string[], warn?: (m: string) => void): Promise<void> {
+  const root = await realpath(input).catch(() => input);
+  const outside: string[] = [];
+  for (const f of files) {
+    const real = await realpath(f).catch(() => f);
+    const rel = relative(root, real);
+    if (rel.startsWith('..') || isAbsolute(rel)) outside.push(`${f} -> ${real}`);
+  }
+  if (outside.length === 0) return;
+  const say = warn ?? ((m: string) => process.stderr.write(`medmnist-build: ${m}\n`));
+  say(
+    `${outside.length} input file(s) are symbolic links (or lie in linked folders) that leave --input ${input}; they are read and locked by their path inside it: ` +
+      outside.slice(0, 3).join(', ') + (outside.length > 3 ? `, ... (${outside.length - 3} more)` : ''),
+  );
 }
 
 /** Scan, split and order: the plan of a build (no pixels are read). */
@@ -87,6 +110,7 @@ export async function makePlan(req: PlanRequest): Promise<BuildPlan> {
   const input = resolve(req.input);
   const specs = datasetsOf(converter, req.datasets);
   const scan = await converter.scan(input);
+  await reportOutsideLinks(input, [...scan.metadataFiles, ...scan.items.flatMap((it) => it.files)], req.warn);
   const itemById = new Map(scan.items.map((it) => [it.id, it]));
   if (itemById.size !== scan.items.length) throw new Error(`${converter.source.id}: scan() returned two items with one id`);
   const fileOf = (s: Sample) => itemById.get(s.item)?.files[0];

@@ -3,6 +3,7 @@
 // `label` uint8 (or FixedSizeList<uint8>[14] for multi-label), then the provenance columns. A split
 // without samples still gets its file (schema, no batches). Read back batch by batch from a file
 // handle, so neither side holds more than one batch.
+import { checkContainer, containerError } from './magic.js';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
@@ -240,6 +241,7 @@ function fixedListValues(vec: Vector, size: number, what: string): Uint8Array {
 
 /** Open one split file: schema checked, records streamed a batch at a time. */
 export async function openArrowFile(path: string): Promise<ArrowFile> {
+  await checkContainer(path, 'arrow');
   const fh = await open(path, 'r').catch((err: NodeJS.ErrnoException) => {
     throw new DataError(`${path}: cannot open (${err.code ?? err.message})`);
   });
@@ -284,7 +286,6 @@ export async function openArrowFile(path: string): Promise<ArrowFile> {
     };
   } catch (err) {
     await fh.close().catch(() => undefined);
-    if (err instanceof DataError) throw err;
-    throw new DataError(`${path}: not a readable Arrow IPC file (${(err as Error).message})`);
+    throw containerError(path, 'arrow', err);
   }
 }

@@ -4,6 +4,7 @@
 // a list of 14 uint8 for multi-label), split (dictionary-encoded), index, image_id, group_id,
 // fine_label. Schema metadata: `huggingface` (features, so `datasets` decodes images and class names)
 // and `medmnist` (shape, labels...). SNAPPY by default; statistics off for the image column.
+import { checkContainer, containerError } from './magic.js';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects, type FileMetaData } from 'hyparquet';
@@ -272,13 +273,14 @@ interface ParquetRow {
 /** Open one split file; records() reads one row group at a time and decodes the PNGs. */
 export async function openParquetFile(path: string): Promise<ParquetFile> {
   let metadata: FileMetaData;
+  await checkContainer(path, 'parquet');
   const file = await asyncBufferFromFile(path).catch((err: NodeJS.ErrnoException) => {
     throw new DataError(`${path}: cannot open (${err.code ?? err.message})`);
   });
   try {
     metadata = await parquetMetadataAsync(file);
   } catch (err) {
-    throw new DataError(`${path}: not a readable Parquet file (${(err as Error).message})`);
+    throw containerError(path, 'parquet', err);
   }
   const kv = new Map((metadata.key_value_metadata ?? []).map((e) => [e.key, e.value ?? '']));
   const info = parseEmbeddedInfo(kv.get(MEDMNIST_META_KEY), path);

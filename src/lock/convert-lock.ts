@@ -1,12 +1,15 @@
 // The lock side of `convert`: hash the raw inputs and the recipe before anything is written, check
 // them against the lock under --frozen, turn the finished build (still in its temporary folder) into
 // lock entries and compare them under --frozen, and after the outputs are committed merge the entries
-// into the lock. Nothing here writes before the outputs are in place.
+// into a staged lock that the output transaction commits with the outputs (src/lock/output-transaction.ts).
 import type { Converter, DatasetSpec } from '../core/contract.js';
 import { DataError } from '../core/errors.js';
+import { checkOutputs, type VerifyChange } from './verify.js';
 import { datasetEntry, outputDifferences, type BuiltDataset } from './entry.js';
 import { compareInputs, hashInputs } from './inputs.js';
-import { mergeDatasets, readLockIfExists, writeLock, type LockDataset, type LockInputs, type LockRecipe, type Lockfile } from './lockfile.js';
+import { writeFile } from 'node:fs/promises';
+import { canonicalJson } from './canonical.js';
+import { mergeDatasets, readLockIfExists, validateLock, type LockDataset, type LockInputs, type LockRecipe, type Lockfile } from './lockfile.js';
 import { buildRecipe, jsonDifferences, manifestHashOf, type RecipeOptions } from './recipe.js';
 import { fingerprintFormat, fingerprintOf, fingerprintSize, semanticDrift } from './semantic.js';
 
@@ -16,6 +19,8 @@ export interface ConvertLockOptions extends RecipeOptions {
   /** Refuse anything that disagrees with the lock; never write it. */
   frozen: boolean;
   input: string;
+  /** The output folder (under --frozen its outputs must match the lock too). */
+  out?: string;
   /** Record the semantic fingerprint (reference-model metrics); default true. */
   fingerprint?: boolean;
   /** Accept reference-model metrics that moved beyond the recorded tolerance, and record the new ones. */
@@ -86,6 +91,21 @@ export class ConvertLock {
       else if (this.o.fingerprint !== false) drift.push(...(await this.recordFingerprint(b.flag, entry, dir)));
     }
     if (problems.length > 0) refuse(this.o.path, 'outputs', problems);
+    // Like `npm ci`, --frozen never repairs: outputs already in the folder that differ from the lock
+    // (damaged, deleted, replaced) are refused, not silently rebuilt.
+    if (this.o.frozen && this.o.out) {
+      const damaged: VerifyChange[] = [];
+      for (const b of builds) await checkOutputs(this.o.out, b.flag, this.base!.datasets[b.flag]!, damaged);
+      if (damaged.length > 0) {
+        const lines = damaged.map((c) => `  ${c.kind}: ${c.name}${c.detail ? ` (${c.detail})` : ''}`);
+        throw new DataError(
+          `--frozen: ${damaged.length} output${damaged.length === 1 ? '' : 's'} in ${this.o.out} differ from ${this.o.path} (damaged, deleted or replaced); nothing was written.\n` +
+            `${lines.slice(0, MAX_LISTED).join('\n')}${lines.length > MAX_LISTED ? `\n  ... and ${lines.length - MAX_LISTED} more` : ''}\n` +
+            'To rebuild them, run the same convert command without --frozen (it rewrites the outputs and the lock), or restore the folder from a backup; ' +
+            `\`medmnist-build verify ${this.o.out}\` lists what differs.`,
+        );
+      }
+    }
     if (drift.length > 0 && !this.o.acceptDrift) {
       throw new DataError(
         `semantic drift: the reference model's metrics moved beyond the tolerance recorded in ${this.o.path}; nothing was written.\n` +
@@ -111,11 +131,17 @@ export class ConvertLock {
     return semanticDrift(this.base?.datasets[flag], size, fp).map((d) => `${flag} size ${size}: ${d}`);
   }
 
-  /** Merge into the lock (after the outputs are committed). A frozen build leaves the lock as it is. */
-  async write(): Promise<boolean> {
-    if (this.o.frozen) return false;
+  /**
+   * Write the merged lock to `staged` (inside the output transaction's staging folder), which the commit
+   * renames over the lock together with the outputs. The caller holds the output folder's lock, so the
+   * lock read here is the one the commit replaces. A frozen build leaves the lock as it is: null.
+   */
+  async stage(staged: string): Promise<string | null> {
+    if (this.o.frozen) return null;
     const current = await readLockIfExists(this.o.path);
-    await writeLock(this.o.path, mergeDatasets(current, this.entries));
-    return true;
+    const lock = mergeDatasets(current, this.entries);
+    validateLock(lock, `lock to be written to ${this.o.path}`);
+    await writeFile(staged, canonicalJson(lock));
+    return staged;
   }
 }

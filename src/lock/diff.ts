@@ -89,7 +89,7 @@ async function sizesOf(side: DiffSide, flag: string): Promise<number[]> {
 /** split:index -> image_id, from F.samples.csv. */
 async function sampleIds(dir: string, flag: string): Promise<Map<string, string>> {
   const file = join(dir, `${flag}.samples.csv`);
-  const rows = parseCsv(await readFile(file, 'utf8'));
+  const rows = parseCsv(await readFile(file, 'utf8'), file);
   const header = rows[0] ?? [];
   const [si, ii, di] = ['split', 'index', 'image_id'].map((c) => header.indexOf(c));
   if (si! < 0 || ii! < 0 || di! < 0) throw new DataError(`${file}: expected columns split,index,image_id (header has ${header.join(',')})`);

@@ -2,6 +2,7 @@
 // (PNG folders) is hashed as a manifest: its files' relative POSIX paths sorted in code-unit order, one
 // line `<path>\t<sha256>\n` each, and the SHA-256 of those lines; bytes = the sum of the file sizes.
 import { createHash, type Hash } from 'node:crypto';
+import { constants } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -21,10 +22,16 @@ export interface HashResult {
  * (PNG folders hold many) get one buffer of their own size.
  */
 async function digestInto(path: string, hashes: Hash[]): Promise<number> {
-  const fh = await open(path, 'r');
+  // O_NONBLOCK: opening a FIFO must not wait for a writer; what it is is checked right after.
+  const fh = await open(path, constants.O_RDONLY | constants.O_NONBLOCK).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENXIO') throw new Error(`${path} is a socket, not a file`);
+    throw err;
+  });
   let pending: Promise<{ bytesRead: number }> | null = null;
   try {
-    const size = (await fh.stat()).size;
+    const st = await fh.stat();
+    if (!st.isFile()) throw new Error(`${path} is ${st.isFIFO() ? 'a FIFO (named pipe)' : st.isDirectory() ? 'a folder' : 'a special file'}, not a regular file`);
+    const size = st.size;
     const bufs = size < CHUNK ? [Buffer.allocUnsafe(Math.max(size, 4096))] : [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)];
     const len = bufs[0]!.length;
     let pos = 0;

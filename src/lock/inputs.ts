@@ -43,12 +43,19 @@ export interface InputChange {
   detail?: string;
 }
 
-/** What differs between the locked inputs and the inputs read now. */
+/**
+ * What differs between the locked inputs and the inputs read now: every file entry (path, size, SHA-256)
+ * is compared, not only the manifest hash, and a locked list that does not hash to its own manifest hash
+ * (an edited lock) is reported too.
+ */
 export function compareInputs(locked: LockInputs, now: LockInputs): InputChange[] {
-  if (locked.manifestSha256 === now.manifestSha256) return [];
+  const out: InputChange[] = [];
+  const own = inputsManifestHash(locked.files);
+  if (own !== locked.manifestSha256) {
+    out.push({ kind: 'modified', path: '(lock) inputs.manifestSha256', detail: `the lock's file list hashes to ${own.slice(0, 12)}, its manifestSha256 says ${locked.manifestSha256.slice(0, 12)}: the lock was edited` });
+  } else if (locked.manifestSha256 === now.manifestSha256) return [];
   const a = new Map(locked.files.map((f) => [f.path, f]));
   const b = new Map(now.files.map((f) => [f.path, f]));
-  const out: InputChange[] = [];
   for (const [p, f] of a) {
     const g = b.get(p);
     if (!g) out.push({ kind: 'missing', path: p });

@@ -1,7 +1,7 @@
 // datasets.lock.json: types, reading and writing. Every read and every write is validated against
 // schemas/lock.schema.json; writes are canonical JSON (src/lock/canonical.ts), written to a temporary
 // file beside the lock and renamed over it, so a reader never sees half a lock.
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import type { RecipeOp, SplitName } from '../core/contract.js';
 import { DataError } from '../core/errors.js';
 import { schemaValidator } from '../metadata/schemas.js';
@@ -123,6 +123,8 @@ export function validateLock(data: unknown, what: string): Lockfile {
 export async function readLockIfExists(path: string): Promise<Lockfile | null> {
   let text: string;
   try {
+    const st = await stat(path);
+    if (!st.isFile()) throw new DataError(`${path} is not a regular file (a folder, FIFO or device where the lock should be). Move it away, then restore the lock or convert again.`);
     text = await readFile(path, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;

@@ -1,6 +1,9 @@
 // verify: re-hash an output folder against a lock and report each difference the way `dvc status`
 // does: missing, modified, unexpected, stale recipe; with --content, decoded content that differs; with
 // --inputs, raw inputs that changed since the build.
+import { accessSync, constants, statSync, type Stats } from 'node:fs';
+import { DataError } from '../core/errors.js';
+import { acquireOutputFolder, FOLDER_LOCK_NAME, needsRecovery, releaseOutputFolder } from './output-transaction.js';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { FORMATS } from '../formats/index.js';
@@ -9,12 +12,12 @@ import { SPLITS, type Converter, type ConverterRegistry } from '../core/contract
 import { contentOfRecords } from './content.js';
 import { expectedOutputs } from './entry.js';
 import { sha256File } from './hash.js';
-import { compareInputs, hashInputs } from './inputs.js';
+import { compareInputs, hashInputs, inputsManifestHash } from './inputs.js';
 import { LOCK_NAME, readLock, type LockDataset, type LockInputs } from './lockfile.js';
 import { buildRecipe, fieldDifferences, recipeHash } from './recipe.js';
 import { fingerprintFormat, fingerprintOf, semanticDrift } from './semantic.js';
 
-export type ChangeKind = 'missing' | 'modified' | 'unexpected' | 'stale recipe' | 'content' | 'semantic' | 'input missing' | 'input modified' | 'input unexpected' | 'input error';
+export type ChangeKind = 'lock' | 'missing' | 'modified' | 'unexpected' | 'stale recipe' | 'content' | 'semantic' | 'input missing' | 'input modified' | 'input unexpected' | 'input error';
 
 export interface VerifyChange {
   kind: ChangeKind;
@@ -34,6 +37,8 @@ export interface VerifyOptions {
   semantic?: boolean;
   /** Raw download folders to re-hash: by source id, or `*` for any source not named. */
   inputs?: Record<string, string>;
+  /** Where recovery of an interrupted run is reported (default stderr). */
+  notes?: (line: string) => void;
 }
 
 export interface VerifyReport {
@@ -51,7 +56,16 @@ export interface VerifyReport {
 
 const short = (h: string): string => h.slice(0, 12);
 
-async function checkOutputs(dir: string, flag: string, d: LockDataset, changes: VerifyChange[]): Promise<number> {
+export function specialKind(st: Stats): string {
+  if (st.isFIFO()) return 'a FIFO (named pipe)';
+  if (st.isSocket()) return 'a socket';
+  if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device file';
+  if (st.isSymbolicLink()) return 'a symbolic link';
+  return 'a special file';
+}
+
+/** Re-hash the outputs a lock entry expects in `dir`; push each difference. Returns outputs found. */
+export async function checkOutputs(dir: string, flag: string, d: LockDataset, changes: VerifyChange[]): Promise<number> {
   let n = 0;
   for (const { output: o } of expectedOutputs(flag, d)) {
     const path = join(dir, o.name);
@@ -63,11 +77,21 @@ async function checkOutputs(dir: string, flag: string, d: LockDataset, changes: 
       continue;
     }
     n++;
+    if (!st.isDirectory() && !st.isFile()) {
+      changes.push({ kind: 'modified', dataset: flag, name, detail: `${specialKind(st)} where the lock has a ${wantFolder ? 'folder' : 'file'}` });
+      continue;
+    }
     if (wantFolder !== st.isDirectory()) {
       changes.push({ kind: 'modified', dataset: flag, name, detail: wantFolder ? 'a file where the lock has a folder' : 'a folder where the lock has a file' });
       continue;
     }
-    const h = await sha256File(path);
+    let h;
+    try {
+      h = await sha256File(path);
+    } catch (err) {
+      changes.push({ kind: 'modified', dataset: flag, name, detail: `cannot be read: ${(err as Error).message}` });
+      continue;
+    }
     if (h.sha256 !== o.sha256 || h.bytes !== o.bytes) {
       const parts = [`sha256 ${short(o.sha256)} -> ${short(h.sha256)}`];
       if (h.bytes !== o.bytes) parts.push(`${o.bytes} -> ${h.bytes} bytes`);
@@ -76,6 +100,26 @@ async function checkOutputs(dir: string, flag: string, d: LockDataset, changes: 
     }
   }
   return n;
+}
+
+/** Fields of a lock entry that must agree with each other (a hand-edited lock fails here). */
+function checkLockEntry(flag: string, d: LockDataset, changes: VerifyChange[]): void {
+  const bad = (name: string, detail: string): void => void changes.push({ kind: 'lock', dataset: flag, name, detail });
+  const own = inputsManifestHash(d.inputs.files);
+  if (own !== d.inputs.manifestSha256) bad('inputs', `the raw-input file list hashes to ${short(own)}, manifestSha256 says ${short(d.inputs.manifestSha256)} (edited by hand?)`);
+  const paths = d.inputs.files.map((f) => f.path);
+  if (paths.some((p, i) => i > 0 && Buffer.compare(Buffer.from(paths[i - 1]!), Buffer.from(p)) >= 0)) bad('inputs.files', 'not sorted by path, or a path listed twice');
+  if (paths.some((p) => p === '' || p.startsWith('/') || p.split('/').includes('..'))) bad('inputs.files', 'a path that is not relative to the input folder');
+  if (d.source !== d.recipe.source) bad('source', `${d.source}, the recipe says ${d.recipe.source}`);
+  if (d.recipe.dataset !== flag) bad('recipe.dataset', `${d.recipe.dataset}, the entry is ${flag}`);
+  const sizes = Object.keys(d.sizes).map(Number);
+  for (const s of sizes) if (!d.recipe.sizes.includes(s)) bad(`sizes.${s}`, `size ${s} is not in recipe.sizes [${d.recipe.sizes.join(',')}]`);
+  for (const [size, s] of Object.entries(d.sizes)) {
+    for (const f of Object.keys(s.formats)) if (!d.recipe.formats.includes(f)) bad(`sizes.${size}.formats.${f}`, `format ${f} is not in recipe.formats [${d.recipe.formats.join(',')}]`);
+    for (const k of SPLITS) {
+      if (s.content.splits[k].count !== d.counts[k]) bad(`sizes.${size}.content.splits.${k}.count`, `${s.content.splits[k].count}, counts.${k} says ${d.counts[k]}`);
+    }
+  }
 }
 
 /** The recipe this tool would use for the locked options, and what the outputs' metadata records. */
@@ -97,6 +141,7 @@ async function checkRecipe(registry: ConverterRegistry, dir: string, flag: strin
   for (const [size, s] of Object.entries(d.sizes)) {
     let meta: Record<string, unknown>;
     try {
+      if (!(await stat(join(dir, s.metadata.name))).isFile()) continue; // reported as modified
       meta = JSON.parse(await readFile(join(dir, s.metadata.name), 'utf8')) as Record<string, unknown>;
     } catch {
       continue; // missing or unreadable: reported as missing / modified
@@ -129,7 +174,7 @@ async function checkContent(dir: string, flag: string, d: LockDataset, changes: 
     for (const [format, f] of Object.entries(s.formats)) {
       const fmt = FORMATS.find((x) => x.name === format);
       if (!fmt) continue; // reported as a stale recipe
-      const present = await Promise.all(f.files.map((o) => stat(join(dir, o.name)).then(() => true, () => false)));
+      const present = await Promise.all(f.files.map((o) => stat(join(dir, o.name)).then((st) => st.isFile() || st.isDirectory(), () => false)));
       if (present.includes(false)) continue; // reported as missing
       const name = `${base} (${format})`;
       n++;
@@ -205,6 +250,30 @@ async function checkSemantic(registry: ConverterRegistry, dir: string, flag: str
 
 export async function verifyOutputs(dirArg: string, o: VerifyOptions): Promise<VerifyReport> {
   const dir = resolve(dirArg);
+  // Verify holds the folder's lock too: it never reads a folder a build is committing into, and it
+  // first recovers the folder from an interrupted run (roll forward or back), as every command does.
+  // A folder it cannot write (read-only mount) is read as it is, unless it needs recovery.
+  const st = statSync(dir, { throwIfNoEntry: false });
+  let writable = false;
+  try {
+    accessSync(dir, constants.W_OK);
+    writable = Boolean(st?.isDirectory());
+  } catch {
+    /* read-only */
+  }
+  if (st?.isDirectory() && !writable && needsRecovery(dir)) {
+    throw new DataError(`${dir} holds the journal or temporary folders of an interrupted run, and is read-only here; run \`medmnist-build verify ${dir}\` where it is writable to recover it.`);
+  }
+  if (!writable) return verifyLocked(dir, o);
+  acquireOutputFolder(dir, o.notes, { create: false });
+  try {
+    return await verifyLocked(dir, o);
+  } finally {
+    releaseOutputFolder(dir);
+  }
+}
+
+async function verifyLocked(dir: string, o: VerifyOptions): Promise<VerifyReport> {
   const lockPath = resolve(o.lock ?? join(dir, LOCK_NAME));
   const lock = await readLock(lockPath);
   const changes: VerifyChange[] = [];
@@ -215,6 +284,7 @@ export async function verifyOutputs(dirArg: string, o: VerifyOptions): Promise<V
   const expected = new Set<string>();
   for (const [flag, d] of datasets) {
     for (const e of expectedOutputs(flag, d)) expected.add(e.output.name);
+    checkLockEntry(flag, d, changes);
     checkedOutputs += await checkOutputs(dir, flag, d, changes);
     await checkRecipe(o.registry, dir, flag, d, changes);
     if (o.content) checkedContent += await checkContent(dir, flag, d, changes);
@@ -224,7 +294,7 @@ export async function verifyOutputs(dirArg: string, o: VerifyOptions): Promise<V
   // Unexpected: anything else at the top of the output folder, except lock files.
   const entries = await readdir(dir).catch(() => [] as string[]);
   for (const name of entries.sort()) {
-    if (expected.has(name) || name === LOCK_NAME) continue;
+    if (expected.has(name) || name === LOCK_NAME || name === FOLDER_LOCK_NAME) continue;
     if (dirname(lockPath) === dir && name === basename(lockPath)) continue;
     changes.push({ kind: 'unexpected', name });
   }

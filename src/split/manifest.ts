@@ -3,7 +3,8 @@
 // (first DermaMNIST row: train,0,ISIC_0027615). Row `split,i,id` puts the scanned image `id` at
 // position i of that split. split is train, val (or validation) or test, in any case; the indexes of
 // each split must run 0..n-1 without gaps or repeats. image_id is matched against the scanned image
-// ids, then against image file names (ISIC_0027615.jpg). Every listed image must be in the input;
+// ids, then against image file names (ISIC_0027615.jpg). Every listed image must be in the input, and
+// every split must have rows (a header-only or partial file is refused);
 // scanned images the file does not list are left out (one line on stderr says how many).
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
@@ -72,6 +73,9 @@ export async function splitManifest(
       `${file}: ${unresolved.length} image_id(s) do not resolve to a ${spec.flag} sample of the input: ${unresolved.slice(0, 20).join('; ')}${unresolved.length > 20 ? `; ... (${unresolved.length - 20} more)` : ''}. Use the mapping file of this dataset, and check that the input holds the complete download.`,
     );
   }
+  if (table.rows.length === 0) {
+    throw new DataError(`${file} lists no samples (only its header): a mapping file names every image of the dataset with its split and index. Use the mapping file of ${spec.flag}.`);
+  }
   const out: SplitSamples = { train: [], val: [], test: [] };
   for (const split of SPLITS) {
     const list = rows[split].sort((a, b) => a.index - b.index || a.line - b.line);
@@ -82,6 +86,13 @@ export async function splitManifest(
       }
     });
     out[split] = list.map((r) => r.sample);
+  }
+  // A MedMNIST mapping file covers train, val and test; a split without rows would silently build empty.
+  const empty = SPLITS.filter((s) => rows[s].length === 0);
+  if (empty.length > 0) {
+    throw new DataError(
+      `${file} has no ${empty.join(' or ')} rows (train ${rows.train.length}, val ${rows.val.length}, test ${rows.test.length}): a mapping file must cover every split, or the build would have an empty ${empty[0]} split. Use the complete mapping file of ${spec.flag}.`,
+    );
   }
   const left = samples.filter((s) => !usedBy.has(s.id)).length;
   if (left > 0) process.stderr.write(`${spec.flag}: ${left} scanned image(s) not listed in ${file} are left out, as the manifest defines membership.\n`);
