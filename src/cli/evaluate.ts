@@ -53,7 +53,7 @@ function evaluateArgs(a: Record<string, unknown>): void {
   const saveDir = optionalPath(a, 'save-dir', 'a folder for the result CSV');
   if (fit) {
     if (!/\.onnx$/i.test(fit)) throw new UsageError(`--fit-reference ${fit}: name a new .onnx file to write (not a dataset file)`);
-    refuseOverlap([['--fit-reference', fit]], [['--model', model], ['--save-dir', saveDir], ['--root', root === fit ? root : undefined]]);
+    refuseOverlap([['--fit-reference', fit]], [['--model', model], ['--save-dir', saveDir === fit ? saveDir : undefined], ['--root', root === fit ? root : undefined]]);
     const st = statSync(fit, { throwIfNoEntry: false });
     if (st && !st.isFile()) throw new UsageError(`--fit-reference ${fit} exists and is not a file; choose another path`);
   }

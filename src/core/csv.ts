@@ -105,7 +105,8 @@ export interface CsvTable {
 
 /**
  * Read a CSV (or tab-separated) table strictly: RFC 4180 quoting, a header without empty or repeated
- * names, every row with as many fields as the header; check that `required` columns are present.
+ * names, every row with as many fields as the header (one empty field from a trailing delimiter is not a
+ * column); check that `required` columns are present.
  */
 export async function readTable(file: string, required: readonly string[]): Promise<CsvTable> {
   const text = await readFile(file, 'utf8');
@@ -114,7 +115,9 @@ export async function readTable(file: string, required: readonly string[]): Prom
   const rows = parseCsvRows(text, file, delimiter);
   if (rows.length === 0) throw new DataError(`${file} is empty: expected a header row with ${required.join(', ')}`);
   const head = rows[0]!;
-  const header = head.fields.map((h) => h.trim());
+  // A line ending in a delimiter (NIH's Data_Entry tables) ends with one empty field: not a column.
+  const trailing = (fields: readonly string[]) => (fields.length > 1 && fields[fields.length - 1]!.trim() === '' ? fields.slice(0, -1) : fields);
+  const header = trailing(head.fields).map((h) => h.trim());
   const seen = new Map<string, number>();
   header.forEach((h, j) => {
     if (h === '' && header.length > 1) throw new DataError(`${file} line ${head.line}: header column ${j + 1} has no name. Use the metadata file as downloaded from the source.`);
@@ -133,14 +136,15 @@ export async function readTable(file: string, required: readonly string[]): Prom
   const out: CsvTable['rows'] = [];
   for (let i = 1; i < rows.length; i++) {
     const r = rows[i]!;
-    if (r.fields.length !== header.length) {
+    const fields = r.fields.length === header.length + 1 ? trailing(r.fields) : r.fields;
+    if (fields.length !== header.length) {
       throw new DataError(
-        `${file} line ${r.line}: ${r.fields.length} field${r.fields.length === 1 ? '' : 's'}, the header has ${header.length} (${header.join(delimiter === '\t' ? ' TAB ' : ',')}). ` +
+        `${file} line ${r.line}: ${fields.length} field${fields.length === 1 ? '' : 's'}, the header has ${header.length} (${header.join(delimiter === '\t' ? ' TAB ' : ',')}). ` +
           'A comma or quote inside a value must be quoted; fix the row or use the file as downloaded.',
       );
     }
     const values: Record<string, string> = {};
-    header.forEach((h, j) => (values[h] = r.fields[j]!.trim()));
+    header.forEach((h, j) => (values[h] = fields[j]!.trim()));
     out.push({ line: r.line, values });
   }
   return { file, header, rows: out };
