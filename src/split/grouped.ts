@@ -38,6 +38,7 @@ import { SPLITS } from '../core/contract.js';
 import { DataError, UsageError } from '../core/errors.js';
 import { splitIterative } from './iterative.js';
 import { ratio712, ratio91, type SplitSamples } from './official.js';
+import { apportionCounts } from './apportion.js';
 import { orderKey, seededOrder } from './order.js';
 
 interface Group {
@@ -53,17 +54,6 @@ function stratumOf(s: Sample, stratify: Stratify): string {
   return stratify === 'label' ? s.label.join(',') : '';
 }
 
-/** `total` shared over classes in proportion to `weights` (largest remainder; ties to the lower class). */
-export function apportionCounts(total: number, weights: readonly number[]): number[] {
-  const sum = weights.reduce((a, b) => a + b, 0);
-  if (sum === 0) return weights.map(() => 0);
-  const exact = weights.map((w) => (total * w) / sum);
-  const out = exact.map(Math.floor);
-  let left = total - out.reduce((a, b) => a + b, 0);
-  const order = exact.map((e, i) => ({ i, r: e - Math.floor(e) })).sort((a, b) => b.r - a.r || a.i - b.i);
-  for (let k = 0; left > 0 && k < order.length; k++, left--) out[order[k]!.i]!++;
-  return out;
-}
 
 function classIndex(samples: readonly Sample[], stratify: Stratify): Map<string, number> {
   const keys = [...new Set(samples.map((s) => stratumOf(s, stratify)))].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));

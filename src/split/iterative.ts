@@ -25,6 +25,7 @@ import type { DatasetSpec, Sample, SplitName } from '../core/contract.js';
 import { SPLITS, isMultiLabel } from '../core/contract.js';
 import { DataError } from '../core/errors.js';
 import type { SplitSamples } from './official.js';
+import { apportionCounts as scale } from './apportion.js';
 import { orderKey, seededOrder } from './order.js';
 
 interface Group {
@@ -62,17 +63,6 @@ function byOrder(a: Group, b: Group): number {
   return b.n - a.n || (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 }
 
-/** `total` shared in proportion to `weights` (largest remainder; ties to the earlier entry). */
-function scale(total: number, weights: readonly number[]): number[] {
-  const sum = weights.reduce((a, b) => a + b, 0);
-  if (sum === 0) return weights.map(() => 0);
-  const exact = weights.map((w) => (total * w) / sum);
-  const out = exact.map(Math.floor);
-  let left = total - out.reduce((a, b) => a + b, 0);
-  const order = exact.map((e, i) => ({ i, r: e - Math.floor(e) })).sort((a, b) => b.r - a.r || a.i - b.i);
-  for (let k = 0; left > 0; k++, left--) out[order[k % order.length]!.i]!++;
-  return out;
-}
 
 export interface IterativeResult {
   /** Split index per group (in the order of `groups`). */
