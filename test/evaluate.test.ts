@@ -338,6 +338,28 @@ describe('multi-label and binary-class datasets (numpy-written NPZ, library API)
     });
   }
 
+  it('evaluates a 3D dataset: OrganMNIST3D (N,28,28,28), 11 classes, re-evaluated officially to the same numbers', () => {
+    const root = join(work, 'organ3d');
+    python(
+      `import json,sys,os\nimport numpy as np\na=json.load(sys.stdin)\nos.makedirs(a['root'],exist_ok=True)\nrng=np.random.default_rng(11)\nd={}\n` +
+        `for s,n in (('train',88),('val',22),('test',44)):\n` +
+        `    y=np.arange(n)%11; x=rng.integers(0,120,(n,28,28,28)).astype(np.uint8)\n` +
+        `    for i in range(n): x[i, :, :, y[i]*2:(y[i]*2+3)] += 120\n` +
+        `    d[s+'_images']=x; d[s+'_labels']=y.reshape(-1,1).astype(np.uint8)\n` +
+        `np.savez(os.path.join(a['root'],'organmnist3d.npz'),**d)\nprint('null')`,
+      { root },
+    );
+    const r = cli(['evaluate', '--flag', 'organmnist3d', '--root', root, '--fit-reference', join(root, 'ref.onnx'), '--device', 'cpu', '--save-dir', join(root, 'results'), '--run', 'r3d', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout) as { task: string; images: number; metrics: { auc: number; acc: number }; resultFile: string };
+    expect(j).toMatchObject({ task: 'multi-class', images: 44 });
+    const official = reevaluate(j.resultFile, root, 'multi-class');
+    expect(official.rows).toBe(44);
+    expect(Math.abs(official.auc - j.metrics.auc)).toBeLessThanOrEqual(1e-12);
+    expect(Math.abs(official.acc - j.metrics.acc)).toBeLessThanOrEqual(1e-12);
+    expect(basename(j.resultFile)).toBe(official.name);
+  });
+
   it('evaluate --flag takes any catalog flag: ChestMNIST (14 label columns, no converter yet) through the CLI', () => {
     const root = join(work, 'chest');
     python(
