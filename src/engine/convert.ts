@@ -70,24 +70,22 @@ export function streamsInOrder(plan: BuildPlan, converter?: Converter): boolean 
 }
 
 export async function convert(registry: ConverterRegistry, opts: ConvertOptions): Promise<ConvertResult> {
-  registry.get(opts.source);
+  const converter = registry.get(opts.source);
   validateSizes(opts.sizes);
   for (const f of opts.formats) getFormat(f);
-  validateWorkers(opts.workers);
+  const workers = validateWorkers(opts.workers);
   // One writer per output folder for the whole run; taking the lock also recovers the folder from an
   // interrupted earlier run (src/lock/output-transaction.ts).
   acquireOutputFolder(opts.out);
   try {
-    return await convertLocked(registry, opts);
+    return await convertLocked(converter, workers, opts);
   } finally {
     releaseOutputFolder(opts.out);
   }
 }
 
-async function convertLocked(registry: ConverterRegistry, opts: ConvertOptions): Promise<ConvertResult> {
+async function convertLocked(converter: Converter, workers: number, opts: ConvertOptions): Promise<ConvertResult> {
   const t0 = performance.now();
-  const converter = registry.get(opts.source);
-  const workers = validateWorkers(opts.workers);
   testPoint('convert-locked');
   const plan = await makePlan({
     converter,

@@ -9,13 +9,11 @@ import { closeSync, createReadStream, existsSync, fsyncSync, mkdirSync, openSync
 import { mkdir, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { imageShape } from '../core/contract.js';
+import { imageShape, type Converter } from '../core/contract.js';
 import { DataError, UsageError } from '../core/errors.js';
 import { sampleHash } from '../lock/content.js';
-import type { HashedFile, ItemResult } from './items.js';
-import { samplesByItem } from './items.js';
+import { samplesByItem, type HashedFile, type ItemResult } from './items.js';
 import { planJson, specOf, type BuildPlan } from './plan.js';
-import type { Converter } from '../core/contract.js';
 
 export interface ShardRef {
   index: number;
