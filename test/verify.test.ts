@@ -1,7 +1,7 @@
 // verify through the real CLI: each kind of difference is reported by name (dvc status style) with
 // exit 1; --content decodes, --inputs re-hashes the raw download, --official checks MD5s.
 import { execFileSync } from 'node:child_process';
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeLock, type Lockfile } from '../src/lock/lockfile.js';
@@ -169,5 +169,23 @@ describe('verify', () => {
     expect(bad.code).toBe(1);
     const report = JSON.parse(bad.stdout) as { checks: { name: string; status: string }[] };
     expect(report.checks.map((c) => `${c.name} ${c.status}`)).toEqual(['bloodmnist_64.npz mismatch', 'organmnist3d.npz absent', 'pathmnist.npz ok']);
+  });
+
+  it('--official fails when nothing was checked, saying which files were expected where', async () => {
+    const empty = join(fx.tmp, 'no-downloads');
+    await mkdir(empty);
+    const r = cli('verify', '--official', empty);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(`0 of 60 official files present in ${empty}`);
+    expect(r.stderr).toContain(`verify --official: nothing was checked: none of the 60 official MedMNIST files of MedMNIST v3.0.2`);
+    expect(r.stderr).toContain('Expected there, under their published names: F.npz, F_64.npz for F in adrenalmnist3d, fracturemnist3d,');
+    expect(r.stderr).toContain('F.npz, F_64.npz, F_128.npz, F_224.npz for F in bloodmnist, breastmnist, chestmnist, dermamnist,');
+    expect(r.stderr).toContain(`curl -L -o ${join(empty, 'dermamnist.npz')} 'https://zenodo.org/records/10519652/files/dermamnist.npz?download=1'`);
+    // Downloads saved under other names are pointed out; --json still prints the report, ok false.
+    await writeFile(join(empty, 'dermamnist (1).npz'), 'renamed by a browser');
+    const j = cli('verify', '--official', empty, '--json');
+    expect(j.code).toBe(1);
+    expect((JSON.parse(j.stdout) as { ok: boolean }).ok).toBe(false);
+    expect(j.stderr).toContain(`holds 1 .npz file under other names: dermamnist (1).npz; rename them to the published names`);
   });
 });

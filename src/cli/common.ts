@@ -1,5 +1,5 @@
 // Shared CLI plumbing: flag parsing helpers and the command shape every src/cli/<command>.ts exports.
-import type { Argv } from 'yargs';
+import type { Argv, Options } from 'yargs';
 import { statSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { UsageError } from '../core/errors.js';
@@ -44,12 +44,19 @@ export function printJson(value: unknown): void {
   process.stdout.write(JSON.stringify(value, null, 2) + '\n');
 }
 
-/** Render rows as an aligned text table. */
-export function table(header: string[], rows: string[][]): string {
+/** Render rows as an aligned text table; `right` names the columns aligned right (numbers). */
+export function table(header: string[], rows: string[][], right: readonly number[] = []): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (r: string[]) => r.map((c, i) => (right.includes(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n') + '\n';
 }
+
+/** `--quiet`, for every command that reports progress on stderr (src/cli/progress.ts). */
+export const QUIET_OPTION: Options = {
+  type: 'boolean',
+  default: false,
+  describe: 'no progress on stderr (otherwise: a bar on a TTY, a line every few seconds elsewhere)',
+};
 
 /** The options that decide a build's bytes, shared by `convert` and `plan`. */
 export function buildOptions(y: Argv): Argv {

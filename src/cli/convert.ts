@@ -1,11 +1,11 @@
 import { REGISTRY } from '../../converters/index.js';
 import { datasetsOf } from '../engine/plan.js';
-import { convert, MAX_WORKERS, validateSizes, type ConvertResult } from '../engine/convert.js';
+import { convert, MAX_WORKERS, validateSizes, type ConvertResult, type DatasetBuild } from '../engine/convert.js';
 import { UsageError } from '../core/errors.js';
 import { getFormat } from '../formats/index.js';
-import { SPLITS } from '../core/contract.js';
-import { boundedInt, buildOptions, type CliCommand, lockOptions, optionalPath, parseList, parseSeed, parseSizes, parseSplit, printJson, refuseOverlap, requirePath } from './common.js';
-import { progressReporter } from './progress.js';
+import { baseNameFor } from '../formats/sink.js';
+import { boundedInt, buildOptions, type CliCommand, lockOptions, optionalPath, parseList, parseSeed, parseSizes, parseSplit, printJson, QUIET_OPTION, refuseOverlap, requirePath, table } from './common.js';
+import { formatBytes, reporterFor } from './progress.js';
 
 export function convertSummary(r: ConvertResult): Record<string, unknown> {
   return {
@@ -23,6 +23,31 @@ export function convertSummary(r: ConvertResult): Record<string, unknown> {
       files: d.files,
     })),
   };
+}
+
+/**
+ * The human summary of a build: one row per dataset, size and format (counts, files, bytes), and one per
+ * dataset for its metadata (F.samples.csv and F_S.json of every size).
+ */
+export function buildTable(datasets: readonly DatasetBuild[], formats: readonly string[]): string {
+  const rows: string[][] = [];
+  const strip = (n: string): string => n.replace(/\/+$/, '');
+  for (const d of datasets) {
+    const counts = [String(d.counts.train), String(d.counts.val), String(d.counts.test)];
+    const listed = new Set<string>();
+    for (const size of Object.keys(d.bySize).map(Number).sort((a, b) => a - b)) {
+      const files = d.bySize[size] ?? [];
+      for (const format of [...new Set(formats)]) {
+        const names = new Set(getFormat(format).fileNames(baseNameFor(d.flag, size)));
+        const mine = files.filter((f) => names.has(strip(f.name)));
+        mine.forEach((f) => listed.add(f.name));
+        rows.push([d.flag, String(size), format, ...counts, String(mine.length), formatBytes(mine.reduce((a, f) => a + f.bytes, 0))]);
+      }
+    }
+    const rest = d.files.filter((f) => !listed.has(f.name));
+    if (rest.length > 0) rows.push([d.flag, '', 'metadata', '', '', '', String(rest.length), formatBytes(rest.reduce((a, f) => a + f.bytes, 0))]);
+  }
+  return table(['dataset', 'size', 'format', 'train', 'val', 'test', 'files', 'bytes'], rows, [1, 3, 4, 5, 6, 7]);
 }
 
 /** Every argument of convert, checked before any work (unknown source, format, size, split, paths). */
@@ -53,25 +78,30 @@ export const convertCommand: CliCommand = {
       .option('input', { type: 'string', demandOption: true, describe: 'folder with the raw download' })
       .option('out', { type: 'string', demandOption: true, describe: 'output folder' })
       .option('workers', { type: 'number', describe: 'images decoded in parallel (default: CPU cores)' })
-      .option('json', { type: 'boolean', default: false, describe: 'print a JSON summary on stdout' }),
+      .option('json', { type: 'boolean', default: false, describe: 'print a JSON summary on stdout' })
+      .option('quiet', QUIET_OPTION),
   validate: (a) => void convertArgs(a),
   run: async (a) => {
-    const r = await convert(REGISTRY, {
-      ...convertArgs(a),
-      frozen: Boolean(a['frozen']),
-      fingerprint: a['fingerprint'] !== false,
-      acceptDrift: a['accept-drift'] === true,
-      warn: (m: string) => process.stderr.write(`medmnist-build: ${m}\n`),
-      formatOptions: { npzCompress: a['npz-compress'] === true },
-      onProgress: progressReporter(),
-    });
+    const args = convertArgs(a);
+    const progress = reporterFor('convert', a);
+    let r: ConvertResult;
+    try {
+      r = await convert(REGISTRY, {
+        ...args,
+        frozen: Boolean(a['frozen']),
+        fingerprint: a['fingerprint'] !== false,
+        acceptDrift: a['accept-drift'] === true,
+        warn: (m: string) => progress.log(`medmnist-build: ${m}`),
+        formatOptions: { npzCompress: a['npz-compress'] === true },
+        onProgress: progress.onProgress,
+      });
+    } finally {
+      progress.finish();
+    }
     if (a['json']) printJson(convertSummary(r));
     else {
-      for (const d of r.datasets) {
-        const counts = SPLITS.map((s) => `${s} ${d.counts[s]}`).join(', ');
-        process.stderr.write(`${d.flag}: ${counts} -> ${d.files.map((f) => f.name).join(', ')}\n`);
-      }
-      process.stderr.write(`${r.images} images in ${r.seconds.toFixed(1)} s\n`);
+      process.stderr.write(buildTable(r.datasets, r.plan.options.formats));
+      process.stderr.write(`${r.images} images in ${r.seconds.toFixed(1)} s -> ${args.out}\n`);
       if (r.lockWritten) process.stderr.write(`lock: ${r.lockWritten}\n`);
     }
     return 0;

@@ -15,7 +15,8 @@ import { DEFAULT_BATCH, evaluateModel } from '../evaluate/evaluate.js';
 import { FIT, fitReferenceModel, REFERENCE_MODEL, referenceModelOnnx, sha256Hex } from '../evaluate/reference-model.js';
 import { saveResults, standardResultFileName } from '../evaluate/results-csv.js';
 import { DEVICES, type DeviceChoice } from '../evaluate/session.js';
-import { boundedInt, type CliCommand, optionalPath, printJson, refuseOverlap, requirePath, table } from './common.js';
+import { boundedInt, type CliCommand, optionalPath, printJson, QUIET_OPTION, refuseOverlap, requirePath, table } from './common.js';
+import { type ProgressReporter, reporterFor } from './progress.js';
 
 /**
  * `--flag F` resolves through the catalog (all 18 flags), not through the converters, so a dataset built
@@ -81,89 +82,101 @@ export const evaluateCommand: CliCommand = {
       .option('save-dir', { type: 'string', describe: 'write the official result CSV {flag}{_size}_{split}_[AUC]x_[ACC]y@{run}.csv here' })
       .option('run', { type: 'string', describe: 'run name in the result file name (default: first 8 hex digits of the model SHA-256)' })
       .option('fit-reference', { type: 'string', describe: `fit the reference model (${REFERENCE_MODEL}) on the train split and write it to this .onnx file` })
-      .option('json', { type: 'boolean', default: false, describe: 'print a JSON result on stdout' }),
+      .option('json', { type: 'boolean', default: false, describe: 'print a JSON result on stdout' })
+      .option('quiet', QUIET_OPTION),
   validate: (a) => void evaluateArgs(a),
   run: async (a) => {
-    evaluateArgs(a);
-    const flag = String(a['flag']);
-    const spec = specFor(flag);
-    const root = resolve(String(a['root']));
-    const size = positiveInt(a['size'], '--size');
-    const split = String(a['split']) as SplitName;
-    const format = String(a['format']);
-    const json = Boolean(a['json']);
-    let reference: Record<string, unknown> | undefined;
-    let model = a['model'] === undefined ? undefined : resolve(String(a['model']));
-
-    if (a['fit-reference'] !== undefined) {
-      const out = resolve(String(a['fit-reference']));
-      const t0 = performance.now();
-      const fitted = await fitReferenceModel({ root, flag, size, spec, format });
-      const bytes = referenceModelOnnx(fitted, spec, size);
-      await writeFileAtomic(out, bytes);
-      const seconds = (performance.now() - t0) / 1000;
-      reference = { model: REFERENCE_MODEL, path: out, sha256: sha256Hex(bytes), trainImages: fitted.trainImages, features: fitted.pool.features, classes: fitted.classes, iterations: FIT.iterations, seconds };
-      process.stderr.write(`fitted ${REFERENCE_MODEL} on ${fitted.trainImages} train images (${fitted.pool.features} features, ${fitted.classes} outputs) in ${seconds.toFixed(1)} s -> ${out}\n`);
-      model ??= out;
+    const progress = reporterFor('evaluate', a);
+    try {
+      return await runEvaluate(a, progress);
+    } finally {
+      progress.finish();
     }
-    if (model === undefined) throw new UsageError('evaluate needs --model FILE.onnx (or --fit-reference OUT.onnx to fit and use the reference model)');
+  },
+};
 
-    const r = await evaluateModel({
-      root,
+async function runEvaluate(a: Record<string, unknown>, progress: ProgressReporter): Promise<number> {
+  evaluateArgs(a);
+  const flag = String(a['flag']);
+  const spec = specFor(flag);
+  const root = resolve(String(a['root']));
+  const size = positiveInt(a['size'], '--size');
+  const split = String(a['split']) as SplitName;
+  const format = String(a['format']);
+  const json = Boolean(a['json']);
+  let reference: Record<string, unknown> | undefined;
+  let model = a['model'] === undefined ? undefined : resolve(String(a['model']));
+
+  if (a['fit-reference'] !== undefined) {
+    const out = resolve(String(a['fit-reference']));
+    const t0 = performance.now();
+    const fitted = await fitReferenceModel({ root, flag, size, spec, format }, progress.onProgress);
+    const bytes = referenceModelOnnx(fitted, spec, size);
+    await writeFileAtomic(out, bytes);
+    const seconds = (performance.now() - t0) / 1000;
+    reference = { model: REFERENCE_MODEL, path: out, sha256: sha256Hex(bytes), trainImages: fitted.trainImages, features: fitted.pool.features, classes: fitted.classes, iterations: FIT.iterations, seconds };
+    progress.log(`fitted ${REFERENCE_MODEL} on ${fitted.trainImages} train images (${fitted.pool.features} features, ${fitted.classes} outputs) in ${seconds.toFixed(1)} s -> ${out}\n`);
+    model ??= out;
+  }
+  if (model === undefined) throw new UsageError('evaluate needs --model FILE.onnx (or --fit-reference OUT.onnx to fit and use the reference model)');
+
+  const r = await evaluateModel({
+    root,
+    flag,
+    size,
+    split,
+    spec,
+    model,
+    device: String(a['device']) as DeviceChoice,
+    batch: positiveInt(a['batch'], '--batch'),
+    probabilities: Boolean(a['probabilities']),
+    format,
+    onProgress: progress.onProgress,
+  });
+  progress.finish();
+  for (const s of r.skipped) process.stderr.write(`device ${s.device} skipped: ${s.reason}\n`);
+
+  let resultFile: string | undefined;
+  if (a['save-dir'] !== undefined) {
+    const dir = resolve(String(a['save-dir']));
+    await mkdir(dir, { recursive: true });
+    const run = a['run'] === undefined ? r.modelSha256.slice(0, 8) : String(a['run']);
+    resultFile = await saveResults(dir, standardResultFileName({ flag, size, split, metrics: r.metrics, run }), r.scores);
+  }
+  const comparison = a['baseline'] === undefined ? undefined : compareWithBaseline(String(a['baseline']), flag, r.metrics, Number(a['tolerance']));
+
+  if (json) {
+    printJson({
       flag,
       size,
       split,
-      spec,
-      model,
-      device: String(a['device']) as DeviceChoice,
-      batch: positiveInt(a['batch'], '--batch'),
-      probabilities: Boolean(a['probabilities']),
-      format,
+      task: r.task,
+      model: r.model,
+      modelSha256: r.modelSha256,
+      device: r.device,
+      skipped: r.skipped,
+      images: r.images,
+      batch: r.batch,
+      activation: r.activation,
+      metrics: r.metrics,
+      imagesPerSecond: Number(r.imagesPerSecond.toFixed(1)),
+      seconds: Number(r.seconds.toFixed(4)),
+      sessionSeconds: Number(r.sessionSeconds.toFixed(4)),
+      ...(resultFile ? { resultFile } : {}),
+      ...(reference ? { reference } : {}),
+      ...(comparison ? { baseline: comparison } : {}),
     });
-    for (const s of r.skipped) process.stderr.write(`device ${s.device} skipped: ${s.reason}\n`);
-
-    let resultFile: string | undefined;
-    if (a['save-dir'] !== undefined) {
-      const dir = resolve(String(a['save-dir']));
-      await mkdir(dir, { recursive: true });
-      const run = a['run'] === undefined ? r.modelSha256.slice(0, 8) : String(a['run']);
-      resultFile = await saveResults(dir, standardResultFileName({ flag, size, split, metrics: r.metrics, run }), r.scores);
-    }
-    const comparison = a['baseline'] === undefined ? undefined : compareWithBaseline(String(a['baseline']), flag, r.metrics, Number(a['tolerance']));
-
-    if (json) {
-      printJson({
-        flag,
-        size,
-        split,
-        task: r.task,
-        model: r.model,
-        modelSha256: r.modelSha256,
-        device: r.device,
-        skipped: r.skipped,
-        images: r.images,
-        batch: r.batch,
-        activation: r.activation,
-        metrics: r.metrics,
-        imagesPerSecond: Number(r.imagesPerSecond.toFixed(1)),
-        seconds: Number(r.seconds.toFixed(4)),
-        sessionSeconds: Number(r.sessionSeconds.toFixed(4)),
-        ...(resultFile ? { resultFile } : {}),
-        ...(reference ? { reference } : {}),
-        ...(comparison ? { baseline: comparison } : {}),
-      });
-    } else {
-      process.stdout.write(
-        `${flag} (size ${size}, ${split}, ${r.images} images) on ${r.device}: ${r.imagesPerSecond.toFixed(1)} images/s ` +
-          `(batch ${r.batch}, ${r.activation})\nAUC ${r.metrics.auc.toFixed(4)}  ACC ${r.metrics.acc.toFixed(4)}\n`,
-      );
-      if (resultFile) process.stdout.write(`results: ${resultFile}\n`);
-      if (comparison) process.stdout.write(baselineTable(comparison));
-    }
-    if (comparison && !comparison.pass) {
-      process.stderr.write(`outside tolerance ${comparison.tolerance} of ${comparison.name} on ${flag}\n`);
-      return 1;
-    }
-    return 0;
-  },
-};
+  } else {
+    process.stdout.write(
+      `${flag} (size ${size}, ${split}, ${r.images} images) on ${r.device}: ${r.imagesPerSecond.toFixed(1)} images/s ` +
+        `(batch ${r.batch}, ${r.activation})\nAUC ${r.metrics.auc.toFixed(4)}  ACC ${r.metrics.acc.toFixed(4)}\n`,
+    );
+    if (resultFile) process.stdout.write(`results: ${resultFile}\n`);
+    if (comparison) process.stdout.write(baselineTable(comparison));
+  }
+  if (comparison && !comparison.pass) {
+    process.stderr.write(`outside tolerance ${comparison.tolerance} of ${comparison.name} on ${flag}\n`);
+    return 1;
+  }
+  return 0;
+}

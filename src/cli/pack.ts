@@ -7,8 +7,9 @@ import { UsageError } from '../core/errors.js';
 import { pack } from '../engine/pack.js';
 import { readPlan } from '../engine/plan.js';
 import { openShards } from '../engine/shards.js';
-import { boundedInt, type CliCommand, lockOptions, optionalPath, printJson, refuseOverlap, requirePath } from './common.js';
-import { progressReporter } from './progress.js';
+import { boundedInt, type CliCommand, lockOptions, optionalPath, printJson, QUIET_OPTION, refuseOverlap, requirePath } from './common.js';
+import { buildTable } from './convert.js';
+import { reporterFor } from './progress.js';
 
 export const packCommand: CliCommand = {
   command: 'pack',
@@ -19,7 +20,8 @@ export const packCommand: CliCommand = {
       .option('shards', { type: 'string', demandOption: true, describe: 'folder the `process` runs wrote into' })
       .option('count', { type: 'number', demandOption: true, describe: 'n, the shard count the `process` runs used' })
       .option('out', { type: 'string', demandOption: true, describe: 'output folder' })
-      .option('json', { type: 'boolean', default: false, describe: 'print a JSON summary on stdout' }),
+      .option('json', { type: 'boolean', default: false, describe: 'print a JSON summary on stdout' })
+      .option('quiet', QUIET_OPTION),
   validate: (a) => {
     const plan = requirePath(a, 'plan', 'the plan file written by `plan`');
     const shards = requirePath(a, 'shards', 'the folder the `process` runs wrote into');
@@ -36,6 +38,7 @@ export const packCommand: CliCommand = {
     const converter = REGISTRY.get(plan.source);
     const shards = await openShards(plan, converter, resolve(String(a['shards'])), count, planFile);
     const t0 = performance.now();
+    const progress = reporterFor('pack', a);
     try {
       const r = await pack(plan, converter, { records: shards.records(), itemFiles: () => shards.files, dropped: shards.dropped }, {
         out: resolve(String(a['out'])),
@@ -43,16 +46,18 @@ export const packCommand: CliCommand = {
         frozen: Boolean(a['frozen']),
         fingerprint: a['fingerprint'] !== false,
         acceptDrift: a['accept-drift'] === true,
-        warn: (m: string) => process.stderr.write(`medmnist-build: ${m}\n`),
-        onProgress: progressReporter(),
+        warn: (m: string) => progress.log(`medmnist-build: ${m}`),
+        onProgress: progress.onProgress,
       });
+      progress.finish();
       const seconds = (performance.now() - t0) / 1000;
       if (a['json']) printJson({ images: r.images, seconds, lock: r.lockWritten, datasets: r.datasets.map((d) => ({ flag: d.flag, counts: d.counts, files: d.files })) });
       else {
-        for (const d of r.datasets) process.stderr.write(`${d.flag}: train ${d.counts.train}, val ${d.counts.val}, test ${d.counts.test}: ${d.files.length} files\n`);
+        process.stderr.write(buildTable(r.datasets, plan.options.formats));
         process.stderr.write(`${r.images} samples packed in ${seconds.toFixed(1)} s\n`);
       }
     } finally {
+      progress.finish();
       shards.close();
     }
     return 0;

@@ -8,7 +8,8 @@ import { validateWorkers } from '../engine/convert.js';
 import { processItems } from '../engine/items.js';
 import { readPlan } from '../engine/plan.js';
 import { parseShard, shardItems, writeShard } from '../engine/shards.js';
-import { boundedInt, type CliCommand, printJson, requirePath } from './common.js';
+import { boundedInt, type CliCommand, printJson, QUIET_OPTION, requirePath } from './common.js';
+import { reporterFor } from './progress.js';
 import { MAX_WORKERS } from '../engine/convert.js';
 
 export const processCommand: CliCommand = {
@@ -20,7 +21,8 @@ export const processCommand: CliCommand = {
       .option('shard', { type: 'string', demandOption: true, describe: 'i/n: this shard and the shard count' })
       .option('shards', { type: 'string', demandOption: true, describe: 'folder for shard results (shared by all shards)' })
       .option('workers', { type: 'number', describe: 'items in flight (default: CPU cores)' })
-      .option('json', { type: 'boolean', default: false, describe: 'print a JSON summary on stdout' }),
+      .option('json', { type: 'boolean', default: false, describe: 'print a JSON summary on stdout' })
+      .option('quiet', QUIET_OPTION),
   validate: (a) => {
     parseShard(String(a['shard']));
     requirePath(a, 'plan', 'the plan file written by `plan`');
@@ -35,7 +37,13 @@ export const processCommand: CliCommand = {
     const items = shardItems(plan, shard);
     const t0 = performance.now();
     let bytes = 0;
-    const r = await writeShard(plan, converter, shard, resolve(String(a['shards'])), processItems(plan, converter, items, workers, (n) => (bytes += n)));
+    const progress = reporterFor('process', a);
+    let r;
+    try {
+      r = await writeShard(plan, converter, shard, resolve(String(a['shards'])), processItems(plan, converter, items, workers, (n) => (bytes += n), progress.onProgress));
+    } finally {
+      progress.finish();
+    }
     const seconds = (performance.now() - t0) / 1000;
     if (a['json']) printJson({ shard: `${shard.index}/${shard.count}`, dir: r.dir, skipped: r.skipped, ...(r.redone ? { redone: r.redone } : {}), items: items.length, bytesRead: bytes, seconds });
     else {

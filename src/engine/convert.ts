@@ -119,7 +119,7 @@ async function convertLocked(converter: Converter, workers: number, opts: Conver
     const dir = await mkdtemp(join(opts.out, SHARDS_PREFIX));
     try {
       const shard = { index: 0, count: 1 };
-      await writeShard(plan, converter, shard, dir, processItems(plan, converter, all, workers, onRead));
+      await writeShard(plan, converter, shard, dir, processItems(plan, converter, all, workers, onRead, opts.onProgress));
       const set = await openShards(plan, converter, dir, 1);
       try {
         result = await pack(plan, converter, { records: set.records(), itemFiles: () => set.files, dropped: set.dropped }, opts);

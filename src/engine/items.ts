@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import type { Converter } from '../core/contract.js';
 import { DataError } from '../core/errors.js';
 import { orderedMap } from '../core/ordered.js';
+import { progressCounter, type OnProgress } from '../core/progress.js';
 import { createItemProcessor } from '../image/processor.js';
 import { absoluteInput, specOf, type BuildPlan } from './plan.js';
 
@@ -47,8 +48,11 @@ export async function* processItems(
   items: readonly number[],
   workers: number,
   onRead?: (bytes: number) => void,
+  /** Step 'items' of the source: items read, decoded and cut. */
+  onProgress?: OnProgress,
 ): AsyncGenerator<ItemResult> {
   const byItem = samplesByItem(plan);
+  const tick = progressCounter(onProgress, 'items', items.length, { subject: plan.source });
   const specs = plan.datasets.map((d) => specOf(converter, d.flag));
   const proc = createItemProcessor({ converter, sizes: plan.options.sizes, workers });
   const large = items.some((i) => plan.items[i]!.bytes > LARGE_ITEM);
@@ -83,7 +87,10 @@ export async function* processItems(
       }
       return { item: i, files, cuts };
     };
-    yield* orderedMap(items, large ? 1 : Math.max(1, workers) * 2, run);
+    for await (const r of orderedMap(items, large ? 1 : Math.max(1, workers) * 2, run)) {
+      tick();
+      yield r;
+    }
   } finally {
     await proc.close();
   }

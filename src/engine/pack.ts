@@ -14,6 +14,7 @@ import { inputsManifestHash } from '../lock/inputs.js';
 import { LOCK_NAME, type ContentHash, type LockInputs } from '../lock/lockfile.js';
 import { acquireOutputFolder, fsError, OutputTransaction, releaseOutputFolder } from '../lock/output-transaction.js';
 import { testPoint } from '../core/test-hooks.js';
+import { progressCounter, type OnProgress } from '../core/progress.js';
 import { buildDatasetMetadata, type FileRecord } from '../metadata/dataset-metadata.js';
 import { samplesCsvLines } from '../metadata/samples-csv.js';
 import type { HashedFile } from './items.js';
@@ -31,14 +32,11 @@ export interface PackOptions {
   acceptDrift?: boolean;
   /** Non-fatal notes for the user (stderr in the CLI). */
   warn?: (message: string) => void;
-  onProgress?: (event: ProgressEvent) => void;
+  /** Progress of the long steps: step 'samples' per dataset (records read, cut and written). */
+  onProgress?: OnProgress;
 }
 
-export interface ProgressEvent {
-  flag: string;
-  done: number;
-  total: number;
-}
+export type { ProgressEvent } from '../core/progress.js';
 
 export interface PackRecord {
   dataset: number;
@@ -114,7 +112,7 @@ async function packLocked(plan: BuildPlan, converter: Converter, source: RecordS
   // Under --frozen this hashes the inputs and refuses before anything is written.
   const locker = lockPath
     ? await ConvertLock.prepare(
-        { ...plan.options, input: plan.input, out: opts.out, path: lockPath, frozen: opts.frozen ?? false, fingerprint: opts.fingerprint, acceptDrift: opts.acceptDrift, warn: opts.warn },
+        { ...plan.options, input: plan.input, out: opts.out, path: lockPath, frozen: opts.frozen ?? false, fingerprint: opts.fingerprint, acceptDrift: opts.acceptDrift, warn: opts.warn, onProgress: opts.onProgress },
         converter,
         specs,
         planInputFiles(plan),
@@ -200,6 +198,7 @@ async function packDataset(
       sinks.push({ size, sink: cs });
     }
     const total = planned.samples.length;
+    const tick = progressCounter(opts.onProgress, 'samples', total, { subject: spec.flag });
     let kept = 0;
     for (let pos = 0; pos < total; pos++) {
       const next = await records.next();
@@ -207,7 +206,10 @@ async function packDataset(
         throw new Error(`pack: expected record ${spec.flag}[${pos}], got ${next.done ? 'the end' : `${plan.datasets[next.value.dataset]?.flag}[${next.value.pos}]`}`);
       }
       if (droppedPos.has(pos) !== (next.value.pixels.length === 0)) throw new Error(`pack: record ${spec.flag}[${pos}] disagrees with the dropped list`);
-      if (droppedPos.has(pos)) continue;
+      if (droppedPos.has(pos)) {
+        tick();
+        continue;
+      }
       const sample = ds.samples[kept]!;
       if (sample.label.length !== columns) {
         throw new DataError(`${spec.flag} sample ${sample.id}: ${sample.label.length} label values, the dataset has ${columns} label column(s)`);
@@ -217,7 +219,7 @@ async function packDataset(
       for (const { size, sink } of sinks) {
         await sink.write({ split, index, sample, label, pixels: next.value.pixels[sizes.indexOf(size)]! });
       }
-      opts.onProgress?.({ flag: spec.flag, done: pos + 1, total });
+      tick();
       testPoint('pack-record');
     }
     const bySize: Record<number, FileRecord[]> = {};

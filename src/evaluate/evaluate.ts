@@ -7,6 +7,7 @@ import { basename } from 'node:path';
 import ort from 'onnxruntime-node';
 import { type DatasetInfo, type SplitName, type Task, labelColumns, isMultiLabel } from '../core/contract.js';
 import { DataError, UsageError } from '../core/errors.js';
+import { progressCounter, type OnProgress } from '../core/progress.js';
 import { type Activation, activationFor, applyActivation } from './activation.js';
 import { getMetrics, type Matrix, type Metrics } from './metrics.js';
 import { planInput, toModelInput } from './preprocess.js';
@@ -29,8 +30,8 @@ export interface EvaluateOptions {
   probabilities?: boolean;
   /** Output format to read (npz by default). */
   format?: string;
-  /** Called after each batch with the number of images done. */
-  onProgress?: (done: number) => void;
+  /** Progress: step 'inference' (images), after each batch. */
+  onProgress?: OnProgress;
 }
 
 export interface EvaluateResult {
@@ -118,6 +119,7 @@ export async function evaluateModel(o: EvaluateOptions): Promise<EvaluateResult>
   let columns = -1;
   let activation: Activation = 'none';
   let done = 0;
+  const tick = progressCounter(o.onProgress, 'inference', source.count ?? 0, { subject: o.flag });
   const t1 = performance.now();
   const it = source.batches(rows)[Symbol.asyncIterator]();
   let next = it.next();
@@ -161,7 +163,7 @@ export async function evaluateModel(o: EvaluateOptions): Promise<EvaluateResult>
     scoreChunks.push(scores);
     labelChunks.push(b.labels.slice());
     done += b.count;
-    o.onProgress?.(done);
+    tick(b.count);
   }
   const seconds = (performance.now() - t1) / 1000;
   await opened.session.release();

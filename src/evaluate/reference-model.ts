@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import { type DatasetInfo, type Task, labelColumns, isMultiLabel } from '../core/contract.js';
 import { DataError, UsageError } from '../core/errors.js';
+import { progressCounter, type OnProgress } from '../core/progress.js';
 import { detExp } from './det-math.js';
 import { encodeOnnxModel } from './onnx-proto.js';
 import { NORMALISED } from './preprocess.js';
@@ -99,8 +100,9 @@ interface FeatureSet {
 
 const FEATURE_BATCH_BYTES = 4 << 20;
 
-async function readFeatures(loc: SplitLocation): Promise<{ pool: Pooling; set: FeatureSet }> {
+async function readFeatures(loc: SplitLocation, onProgress?: OnProgress): Promise<{ pool: Pooling; set: FeatureSet }> {
   const source = await openSplit(loc);
+  const tick = progressCounter(onProgress, `reading ${loc.split} split`, source.count ?? 0, { subject: loc.flag });
   const rgb = loc.spec.nChannels === 3;
   const spatial = rgb ? source.itemShape.slice(0, -1) : source.itemShape;
   const pool = poolingFor(spatial, rgb ? 3 : 1);
@@ -121,6 +123,7 @@ async function readFeatures(loc: SplitLocation): Promise<{ pool: Pooling; set: F
     poolFeatures(b.pixels, b.count, pool, x, rows * pool.features);
     labels.set(b.labels, rows * source.labelColumns);
     rows += b.count;
+    tick(b.count);
   }
   if (rows === 0) throw new DataError(`${source.path}: the ${loc.split} split is empty`);
   return { pool, set: { rows, x: x.subarray(0, rows * pool.features), labels: labels.subarray(0, rows * source.labelColumns), labelColumns: source.labelColumns } };
@@ -131,7 +134,7 @@ function classesOf(spec: DatasetInfo): number {
 }
 
 /** Fit on standardised features; returns weight (K x d) and bias (K) in float64. */
-function gradientDescent(task: Task, set: FeatureSet, d: number, k: number): { w: Float64Array; b: Float64Array } {
+function gradientDescent(task: Task, set: FeatureSet, d: number, k: number, tick: () => void): { w: Float64Array; b: Float64Array } {
   const n = set.rows;
   const multiLabel = isMultiLabel(task);
   // Step 1/L with L bounding the Hessian: standardised features give trace(X'X/n) = d (+1 for the bias);
@@ -187,14 +190,18 @@ function gradientDescent(task: Task, set: FeatureSet, d: number, k: number): { w
     [bPrev, b] = [b, bPrev];
     for (let j = 0; j < d * k; j++) w[j] = vw[j]! - step * (gw[j]! / n + FIT.l2 * vw[j]!);
     for (let c = 0; c < k; c++) b[c] = vb[c]! - step * (gb[c]! / n);
+    tick();
   }
   return { w, b };
 }
 
-/** Fit the reference model on the train split of a built dataset. */
-export async function fitReferenceModel(loc: Omit<SplitLocation, 'split'>): Promise<FittedModel> {
+/**
+ * Fit the reference model on the train split of a built dataset. Progress: 'reading train split'
+ * (images), then 'fitting reference model' (iterations).
+ */
+export async function fitReferenceModel(loc: Omit<SplitLocation, 'split'>, onProgress?: OnProgress): Promise<FittedModel> {
   const { spec } = loc;
-  const { pool, set } = await readFeatures({ ...loc, split: 'train' });
+  const { pool, set } = await readFeatures({ ...loc, split: 'train' }, onProgress);
   const d = pool.features;
   const k = classesOf(spec);
   if (!isMultiLabel(spec.task)) {
@@ -216,7 +223,7 @@ export async function fitReferenceModel(loc: Omit<SplitLocation, 'split'>): Prom
     invStd[j] = std > 1e-6 ? 1 / std : 1;
   }
   standardise(set.x, set.rows, mean, invStd);
-  const { w, b } = gradientDescent(spec.task, set, d, k);
+  const { w, b } = gradientDescent(spec.task, set, d, k, progressCounter(onProgress, 'fitting reference model', FIT.iterations, { subject: spec.flag }));
   return {
     task: spec.task,
     pool,

@@ -24,6 +24,8 @@ export interface SplitSource {
   /** Shape of one image: [H, W], [H, W, 3] or [D, H, W]. */
   itemShape: number[];
   labelColumns: number;
+  /** Images in the split when the file says so up front (NPZ), else undefined. */
+  count?: number;
   batches(size: number): AsyncGenerator<ImageBatch>;
 }
 
@@ -97,6 +99,7 @@ export async function openSplit(loc: SplitLocation): Promise<SplitSource> {
     }
     const f = await NpzFile.open(path);
     let itemShape: number[];
+    let count: number;
     try {
       const imgs = f.member(`${loc.split}_images`).info.shape;
       const labs = f.member(`${loc.split}_labels`).info.shape;
@@ -105,10 +108,11 @@ export async function openSplit(loc: SplitLocation): Promise<SplitSource> {
         throw new DataError(`${path}: ${loc.split}_labels has ${labs[1] ?? 1} columns, ${loc.flag} has ${columns}`);
       }
       itemShape = imgs.slice(1);
+      count = imgs[0] ?? 0;
     } finally {
       await f.close();
     }
-    return { path, itemShape, labelColumns: columns, batches: (rows) => npzBatches(path, loc.split, rows, columns) };
+    return { path, itemShape, labelColumns: columns, count, batches: (rows) => npzBatches(path, loc.split, rows, columns) };
   }
   const itemShape = imageShape(loc.spec, loc.size);
   const itemBytes = itemShape.reduce((a, b) => a * b, 1);

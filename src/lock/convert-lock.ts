@@ -3,6 +3,7 @@
 // lock entries and compare them under --frozen, and after the outputs are committed merge the entries
 // into a staged lock that the output transaction commits with the outputs (src/lock/output-transaction.ts).
 import type { Converter, DatasetSpec } from '../core/contract.js';
+import type { OnProgress } from '../core/progress.js';
 import { DataError } from '../core/errors.js';
 import { checkOutputs, type VerifyChange } from './verify.js';
 import { datasetEntry, outputDifferences, type BuiltDataset } from './entry.js';
@@ -27,6 +28,8 @@ export interface ConvertLockOptions extends RecipeOptions {
   acceptDrift?: boolean;
   /** Where to say that a fingerprint could not be taken (tiny or one-class test splits). */
   warn?: (message: string) => void;
+  /** Progress of input hashing (--frozen) and of the fingerprint fit. */
+  onProgress?: OnProgress;
 }
 
 const MAX_LISTED = 20;
@@ -62,7 +65,7 @@ export class ConvertLock {
     if (o.frozen && !base) throw new DataError(`--frozen needs an existing lock, and ${o.path} does not exist. Build once without --frozen to write it.`);
     const manifest = await manifestHashOf(o.split);
     const recipes = new Map(specs.map((s) => [s.flag, buildRecipe(converter.source.id, s, o, manifest)]));
-    const inputs = o.frozen ? await hashInputs(o.input, inputFiles) : null;
+    const inputs = o.frozen ? await hashInputs(o.input, inputFiles, { onProgress: o.onProgress, subject: converter.source.id }) : null;
     if (o.frozen && base && inputs) {
       const problems: string[] = [];
       for (const spec of specs) {
@@ -121,7 +124,7 @@ export class ConvertLock {
     const spec = this.specs.get(flag)!;
     let fp;
     try {
-      fp = await fingerprintOf(dir, spec, size, fingerprintFormat(this.o.formats));
+      fp = await fingerprintOf(dir, spec, size, fingerprintFormat(this.o.formats), this.o.onProgress);
     } catch (err) {
       if (!(err instanceof DataError)) throw err;
       this.o.warn?.(`${flag}: no semantic fingerprint recorded (${err.message.split('\n')[0]})`);

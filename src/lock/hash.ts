@@ -21,7 +21,7 @@ export interface HashResult {
  * pool) while the current one is hashed on this thread, so reading and hashing overlap. Small files
  * (PNG folders hold many) get one buffer of their own size.
  */
-async function digestInto(path: string, hashes: Hash[]): Promise<number> {
+async function digestInto(path: string, hashes: Hash[], onBytes?: (n: number) => void): Promise<number> {
   // O_NONBLOCK: opening a FIFO must not wait for a writer; what it is is checked right after.
   const fh = await open(path, constants.O_RDONLY | constants.O_NONBLOCK).catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'ENXIO') throw new Error(`${path} is a socket, not a file`);
@@ -42,6 +42,7 @@ async function digestInto(path: string, hashes: Hash[]): Promise<number> {
       if (bytesRead === 0) break;
       const part = bufs[cur]!.subarray(0, bytesRead);
       pos += bytesRead;
+      onBytes?.(bytesRead);
       if (bufs.length === 2) {
         cur ^= 1;
         pending = fh.read(bufs[cur]!, 0, len, pos);
@@ -73,31 +74,31 @@ export async function listFolder(dir: string): Promise<string[]> {
   return out.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-/** SHA-256 of a file, or of a folder's manifest (see above). */
-export async function sha256File(path: string): Promise<HashResult> {
+/** SHA-256 of a file, or of a folder's manifest (see above); `onBytes` hears each chunk hashed. */
+export async function sha256File(path: string, onBytes?: (n: number) => void): Promise<HashResult> {
   const st = await stat(path);
-  if (st.isDirectory()) return sha256Folder(path);
+  if (st.isDirectory()) return sha256Folder(path, onBytes);
   const h = createHash('sha256');
-  const bytes = await digestInto(path, [h]);
+  const bytes = await digestInto(path, [h], onBytes);
   return { sha256: h.digest('hex'), bytes };
 }
 
-export async function sha256Folder(dir: string): Promise<HashResult> {
+export async function sha256Folder(dir: string, onBytes?: (n: number) => void): Promise<HashResult> {
   const manifest = createHash('sha256');
   let bytes = 0;
   const names = await listFolder(dir);
   for (const name of names) {
     const h = createHash('sha256');
-    bytes += await digestInto(join(dir, name), [h]);
+    bytes += await digestInto(join(dir, name), [h], onBytes);
     manifest.update(`${name}\t${h.digest('hex')}\n`);
   }
   return { sha256: manifest.digest('hex'), bytes, files: names.length };
 }
 
 /** MD5 of a file (the official MedMNIST releases publish MD5 only). */
-export async function md5File(path: string): Promise<{ md5: string; bytes: number }> {
+export async function md5File(path: string, onBytes?: (n: number) => void): Promise<{ md5: string; bytes: number }> {
   const h = createHash('md5');
-  const bytes = await digestInto(path, [h]);
+  const bytes = await digestInto(path, [h], onBytes);
   return { md5: h.digest('hex'), bytes };
 }
 

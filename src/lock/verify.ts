@@ -3,6 +3,7 @@
 // --inputs, raw inputs that changed since the build.
 import { accessSync, constants, statSync, type Stats } from 'node:fs';
 import { DataError } from '../core/errors.js';
+import { progressCounter, type OnProgress } from '../core/progress.js';
 import { acquireOutputFolder, FOLDER_LOCK_NAME, needsRecovery, releaseOutputFolder } from './output-transaction.js';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -39,6 +40,8 @@ export interface VerifyOptions {
   inputs?: Record<string, string>;
   /** Where recovery of an interrupted run is reported (default stderr). */
   notes?: (line: string) => void;
+  /** Progress: 'hashing outputs' (bytes), 'decoding' (with content), 'hashing inputs', the fit (semantic). */
+  onProgress?: OnProgress;
 }
 
 export interface VerifyReport {
@@ -65,7 +68,7 @@ export function specialKind(st: Stats): string {
 }
 
 /** Re-hash the outputs a lock entry expects in `dir`; push each difference. Returns outputs found. */
-export async function checkOutputs(dir: string, flag: string, d: LockDataset, changes: VerifyChange[]): Promise<number> {
+export async function checkOutputs(dir: string, flag: string, d: LockDataset, changes: VerifyChange[], onBytes?: (n: number) => void): Promise<number> {
   let n = 0;
   for (const { output: o } of expectedOutputs(flag, d)) {
     const path = join(dir, o.name);
@@ -87,7 +90,7 @@ export async function checkOutputs(dir: string, flag: string, d: LockDataset, ch
     }
     let h;
     try {
-      h = await sha256File(path);
+      h = await sha256File(path, onBytes);
     } catch (err) {
       changes.push({ kind: 'modified', dataset: flag, name, detail: `cannot be read: ${(err as Error).message}` });
       continue;
@@ -167,7 +170,17 @@ async function checkRecipe(registry: ConverterRegistry, dir: string, flag: strin
   }
 }
 
-async function checkContent(dir: string, flag: string, d: LockDataset, changes: VerifyChange[]): Promise<number> {
+/** Records of a reader, each one counted. */
+async function* counted<T>(records: AsyncIterable<T>, tick: () => void): AsyncGenerator<T> {
+  for await (const r of records) {
+    tick();
+    yield r;
+  }
+}
+
+const samplesOf = (d: LockDataset): number => d.counts.train + d.counts.val + d.counts.test;
+
+async function checkContent(dir: string, flag: string, d: LockDataset, changes: VerifyChange[], tick: (n?: number) => void): Promise<number> {
   let n = 0;
   for (const [size, s] of Object.entries(d.sizes)) {
     const base = baseNameFor(flag, Number(size));
@@ -175,11 +188,14 @@ async function checkContent(dir: string, flag: string, d: LockDataset, changes: 
       const fmt = FORMATS.find((x) => x.name === format);
       if (!fmt) continue; // reported as a stale recipe
       const present = await Promise.all(f.files.map((o) => stat(join(dir, o.name)).then((st) => st.isFile() || st.isDirectory(), () => false)));
-      if (present.includes(false)) continue; // reported as missing
+      if (present.includes(false)) {
+        tick(samplesOf(d));
+        continue; // reported as missing
+      }
       const name = `${base} (${format})`;
       n++;
       try {
-        const got = await contentOfRecords(fmt.readRecords(dir, base));
+        const got = await contentOfRecords(counted(fmt.readRecords(dir, base), tick));
         if (got.sha256 !== s.content.sha256) {
           const splits = SPLITS.filter((k) => got.splits[k].sha256 !== s.content.splits[k].sha256).map(
             (k) => `${k}${got.splits[k].count !== s.content.splits[k].count ? ` ${s.content.splits[k].count} -> ${got.splits[k].count} samples` : ''}`,
@@ -199,6 +215,7 @@ async function checkInputs(
   lockDatasets: [string, LockDataset][],
   dirs: Record<string, string>,
   changes: VerifyChange[],
+  onProgress?: OnProgress,
 ): Promise<number> {
   const bySource = new Map<string, LockInputs | Error>();
   let n = 0;
@@ -211,7 +228,7 @@ async function checkInputs(
       try {
         if (!converter) throw new Error(`source ${d.source} is not known to this medmnist-build`);
         const scan = await converter.scan(resolve(raw));
-        now = await hashInputs(resolve(raw), [...scan.metadataFiles, ...scan.items.flatMap((it) => it.files)]);
+        now = await hashInputs(resolve(raw), [...scan.metadataFiles, ...scan.items.flatMap((it) => it.files)], { onProgress, subject: d.source });
       } catch (err) {
         now = err as Error;
       }
@@ -227,7 +244,7 @@ async function checkInputs(
   return n;
 }
 
-async function checkSemantic(registry: ConverterRegistry, dir: string, flag: string, d: LockDataset, changes: VerifyChange[]): Promise<number> {
+async function checkSemantic(registry: ConverterRegistry, dir: string, flag: string, d: LockDataset, changes: VerifyChange[], onProgress?: OnProgress): Promise<number> {
   const spec = registry.all.flatMap((c) => c.datasets).find((s) => s.flag === flag);
   let n = 0;
   for (const [size, s] of Object.entries(d.sizes)) {
@@ -238,7 +255,7 @@ async function checkSemantic(registry: ConverterRegistry, dir: string, flag: str
       continue;
     }
     try {
-      const now = await fingerprintOf(dir, spec, Number(size), fingerprintFormat(d.recipe.formats));
+      const now = await fingerprintOf(dir, spec, Number(size), fingerprintFormat(d.recipe.formats), onProgress);
       n++;
       for (const p of semanticDrift(d, Number(size), now)) changes.push({ kind: 'semantic', dataset: flag, name, detail: p });
     } catch (err) {
@@ -276,21 +293,36 @@ export async function verifyOutputs(dirArg: string, o: VerifyOptions): Promise<V
 async function verifyLocked(dir: string, o: VerifyOptions): Promise<VerifyReport> {
   const lockPath = resolve(o.lock ?? join(dir, LOCK_NAME));
   const lock = await readLock(lockPath);
-  const changes: VerifyChange[] = [];
   let checkedOutputs = 0;
   let checkedContent = 0;
   let checkedSemantic = 0;
   const datasets = Object.entries(lock.datasets).sort(([a], [b]) => (a < b ? -1 : 1));
   const expected = new Set<string>();
+  // One pass per kind of check (so each is one progress step); each dataset's changes stay together,
+  // in the order outputs, recipe, content, semantic.
+  const perDataset = new Map<string, VerifyChange[]>(datasets.map(([flag]) => [flag, []]));
+  const outputs = datasets.flatMap(([flag, d]) => expectedOutputs(flag, d).map((e) => e.output));
+  const hashing = progressCounter(o.onProgress, 'hashing outputs', outputs.reduce((a, x) => a + x.bytes, 0), { unit: 'bytes' });
   for (const [flag, d] of datasets) {
+    const changes = perDataset.get(flag)!;
     for (const e of expectedOutputs(flag, d)) expected.add(e.output.name);
     checkLockEntry(flag, d, changes);
-    checkedOutputs += await checkOutputs(dir, flag, d, changes);
+    checkedOutputs += await checkOutputs(dir, flag, d, changes, hashing);
     await checkRecipe(o.registry, dir, flag, d, changes);
-    if (o.content) checkedContent += await checkContent(dir, flag, d, changes);
-    if (o.semantic) checkedSemantic += await checkSemantic(o.registry, dir, flag, d, changes);
   }
-  const checkedInputs = o.inputs ? await checkInputs(o.registry, datasets, o.inputs, changes) : 0;
+  hashing.finish();
+  if (o.content) {
+    // Every sample of every (size, format) the lock lists is decoded once.
+    const samples = datasets.reduce((a, [, d]) => a + samplesOf(d) * Object.values(d.sizes).reduce((b, s) => b + Object.keys(s.formats).length, 0), 0);
+    const decoding = progressCounter(o.onProgress, 'decoding samples', samples);
+    for (const [flag, d] of datasets) checkedContent += await checkContent(dir, flag, d, perDataset.get(flag)!, decoding);
+    decoding.finish();
+  }
+  if (o.semantic) {
+    for (const [flag, d] of datasets) checkedSemantic += await checkSemantic(o.registry, dir, flag, d, perDataset.get(flag)!, o.onProgress);
+  }
+  const changes = [...perDataset.values()].flat();
+  const checkedInputs = o.inputs ? await checkInputs(o.registry, datasets, o.inputs, changes, o.onProgress) : 0;
   // Unexpected: anything else at the top of the output folder, except lock files.
   const entries = await readdir(dir).catch(() => [] as string[]);
   for (const name of entries.sort()) {
