@@ -2,6 +2,8 @@ import { dirname, resolve } from 'node:path';
 import { SPLITS, type SplitName } from '../core/contract.js';
 import { UsageError } from '../core/errors.js';
 import { inspectOutput, type InspectReport } from '../formats/inspect.js';
+import { inspectDocument, isDocumentName, type DocumentReport, type Fact } from '../engine/inspect.js';
+import { REGISTRY } from '../../converters/index.js';
 import { boundedInt, type CliCommand, optionalPath, printJson, refuseOverlap, requirePath, table } from './common.js';
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 
@@ -25,6 +27,21 @@ function describe(r: InspectReport): string {
     ),
   ];
   if (r.montage) lines.push(`montage: ${r.montage.path} (${r.montage.samples} ${r.montage.split} samples, ${r.montage.grid}x${r.montage.grid} grid)`);
+  return lines.join('\n') + '\n';
+}
+
+function factText(v: Fact): string {
+  if (Array.isArray(v)) return v.length === 0 ? '(none)' : v.join(', ');
+  return v === null ? '-' : String(v);
+}
+
+function describeDocument(r: DocumentReport): string {
+  const width = Math.max(0, ...Object.keys(r.facts).map((k) => k.length));
+  const lines = [r.file, `${r.kind}: ${r.title}`, ''];
+  for (const [k, v] of Object.entries(r.facts)) lines.push(`${`${k}:`.padEnd(width + 1)} ${factText(v)}`);
+  for (const t of r.tables) {
+    lines.push('', `${t.title}:`, table(t.header, t.rows).trimEnd());
+  }
   return lines.join('\n') + '\n';
 }
 
@@ -59,10 +76,13 @@ function inspectArgs(a: Record<string, unknown>): void {
 
 export const inspectCommand: CliCommand = {
   command: 'inspect <file>',
-  describe: 'Shapes, dtypes, counts and label histogram of an output (npz, arrow, parquet, PNG folder); optional montage',
+  describe: 'Shapes, dtypes, counts and label histogram of an output; a summary of any other file it writes (samples.csv, metadata, lock, plan, shard, cards)',
   builder: (y) =>
     y
-      .positional('file', { type: 'string', describe: 'F_S.npz, F_S_<split>.arrow, F_S_<split>.parquet, a PNG folder F_S or F_S.csv' })
+      .positional('file', {
+        type: 'string',
+        describe: 'any file it writes: F_S.npz, F_S_<split>.arrow/.parquet, a PNG folder F_S or F_S.csv, F.samples.csv, F_S.json, datasets.lock.json, a plan, shard.json, F.card.md, F.croissant.json',
+      })
       .option('montage', { type: 'string', describe: 'write a grid of samples to this PNG file' })
       .option('montage-split', { type: 'string', describe: 'split the montage draws from (default: train)' })
       .option('montage-length', { type: 'number', default: 20, describe: 'tiles per side at most (length x length samples)' })
@@ -76,7 +96,15 @@ export const inspectCommand: CliCommand = {
       a['montage'] === undefined
         ? undefined
         : { path: resolve(String(a['montage'])), split: split as SplitName | undefined, length: Number(a['montage-length']) };
-    const report = await inspectOutput(resolve(String(a['file'])), montage);
+    const file = resolve(String(a['file']));
+    if (isDocumentName(file)) {
+      if (montage) throw new UsageError(`--montage draws samples of a dataset output (F_S.npz, F_S_<split>.arrow ...); ${file} has no images`);
+      const doc = await inspectDocument(file, REGISTRY);
+      if (a['json']) printJson(doc);
+      else process.stdout.write(describeDocument(doc));
+      return 0;
+    }
+    const report = await inspectOutput(file, montage);
     if (a['json']) printJson(report);
     else process.stdout.write(describe(report));
     return 0;
