@@ -2,10 +2,11 @@
 // converters/<source id>/ with checksums.tsv (parsed strictly, naming exactly the spec's downloads) and
 // <source id>.test.ts calling the conformance harness. And the checksums.tsv parser refuses bad files.
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { join, relative, sep } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { REGISTRY } from '../converters/index.js';
-import { CHECKSUM_COLUMNS, converterFolder, parseChecksumsTsv } from './support/converter-conformance.js';
+import { CHECKSUM_COLUMNS, converterFolder, layoutFilePatterns, layoutPattern, parseChecksumsTsv } from './support/converter-conformance.js';
+import { cleanupTempDirs, tempDir } from './support/run-cli.js';
 
 const HEADER = CHECKSUM_COLUMNS.join('\t');
 const MD5 = '035777cf327776a71a05c95da6d6325f';
@@ -25,6 +26,31 @@ describe('converter folders', () => {
       expect(readFileSync(test, 'utf8')).toMatch(c.load ? /describeConverter\(|reference\.py/ : /describeConverter\(/);
     });
   }
+});
+
+describe('source layouts (SourceInfo.layout, shown by `list`)', () => {
+  afterAll(cleanupTempDirs);
+  for (const c of REGISTRY.all) {
+    it(`${c.source.id}: the layout names every file scan reads from the fake download`, async () => {
+      const fake = tempDir(`layout-${c.source.id}`);
+      await c.writeFakeDownload(fake, { count: 24, seed: 0 });
+      const scan = await c.scan(fake);
+      const patterns = layoutFilePatterns(c.source.layout);
+      expect(patterns.length, 'SourceInfo.layout names no file').toBeGreaterThan(0);
+      const read = [...scan.metadataFiles, ...scan.items.flatMap((i) => i.files)].map((f) => relative(fake, f).split(sep).join('/'));
+      const unmatched = read.filter((f) => !patterns.some((p) => p.re.test(f)));
+      expect(unmatched, `files scan reads that no layout line names:\n${c.source.layout.join('\n')}`).toEqual([]);
+    });
+  }
+
+  it('reads the pattern syntax: * within a name, <name> one part, {a,b} alternatives, folders by indent', () => {
+    const p = layoutFilePatterns(['OCT2017/  # comment', '  train/{CNV,DME}/*.jpeg', 'x/<class> (<n>).png', 'v-<n>.nii{,.gz}']);
+    expect(p.map((x) => x.re.source)).toEqual(['^OCT2017\\/train\\/(?:CNV|DME)\\/[^/]*\\.jpeg$', '^x\\/[^/]+ \\([^/]+\\)\\.png$', '^v-[^/]+\\.nii(?:|\\.gz)$']);
+    expect(p[0]!.re.test('OCT2017/train/DME/a.jpeg')).toBe(true);
+    expect(p[0]!.re.test('OCT2017/train/DME/sub/a.jpeg')).toBe(false);
+    expect(p[1]!.re.test('x/benign (12).png')).toBe(true);
+    expect(layoutPattern('v-<n>.nii{,.gz}').test('v-3.nii.gz')).toBe(true);
+  });
 });
 
 describe('parseChecksumsTsv', () => {

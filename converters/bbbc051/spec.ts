@@ -58,6 +58,12 @@ export const source: SourceInfo = {
   downloads: [],
   instructions:
     'Download the BBBC051 images from https://bbbc.broadinstitute.org/BBBC051 (page not verified here), unzip every cell-type zip inside its specimen folder (F33/, F44/, F59/), giving <specimen>/<cell type>/<cell type>/All_3D/*.tif, and pass the folder holding the specimen folders (or one above it) as --input.',
+  layout: [
+    'BBBC051/  # or pass it itself as --input (the specimen folders are found up to 3 levels down)',
+    '  <specimen>/  # F33/, F44/, F59/: the group id',
+    '    <cell type>/<cell type>/All_3D/*.tif  # 7-page TIFF stacks; <cell type>/All_3D/ is read too',
+    '    <cell type>/All_3D/*.tif',
+  ],
 };
 
 export const tissuemnist: DatasetSpec = {

@@ -28,6 +28,10 @@ export const source: SourceInfo = {
   downloads: [{ name: 'Dataset_BUSI.zip', url: 'https://scholar.cu.edu.eg/?q=afahmy/pages/dataset' }],
   instructions:
     'Download Dataset_BUSI.zip from https://scholar.cu.edu.eg/?q=afahmy/pages/dataset, unzip it (giving Dataset_BUSI_with_GT/{benign,malignant,normal}/) and pass the folder holding Dataset_BUSI_with_GT/ (or that folder itself) as --input.',
+  layout: [
+    'Dataset_BUSI_with_GT/  # or pass it itself as --input',
+    '  {benign,malignant,normal}/<class> (<n>).png  # the <class> (<n>)_mask.png files are skipped',
+  ],
 };
 
 export const breastmnist: DatasetSpec = {

@@ -32,6 +32,16 @@ export const source: SourceInfo = {
   downloads: [{ name: 'DeepDRiD-master.zip', url: 'https://github.com/deepdrdoc/DeepDRiD/archive/refs/heads/master.zip' }],
   instructions:
     'Clone https://github.com/deepdrdoc/DeepDRiD or download and unzip DeepDRiD-master.zip, and pass the repository folder (or its regular_fundus_images/) as --input. Only regular_fundus_images/regular-fundus-training/ and regular-fundus-validation/ are read; the online-challenge and ultra-widefield folders are not RetinaMNIST.',
+  layout: [
+    'DeepDRiD-master/  # the repository; or pass it, or its regular_fundus_images/, as --input',
+    '  regular_fundus_images/',
+    '    regular-fundus-training/',
+    '      regular-fundus-training.csv',
+    '      Images/<patient>/<patient>_{l,r}*.jpg',
+    '    regular-fundus-validation/  # the test split',
+    '      regular-fundus-validation.csv',
+    '      Images/<patient>/<patient>_{l,r}*.jpg',
+  ],
 };
 
 export const retinamnist: DatasetSpec = {

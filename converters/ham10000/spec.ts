@@ -27,6 +27,11 @@ export const source: SourceInfo = {
   ],
   instructions:
     'Download HAM10000_images_part_1.zip, HAM10000_images_part_2.zip and HAM10000_metadata from https://doi.org/10.7910/DVN/DBW86T (or the Kaggle copy), unzip them into one folder and pass that folder as --input.',
+  layout: [
+    'HAM10000_metadata.csv  # lesion_id,image_id,dx,dx_type,age,sex,localization[,dataset]',
+    'HAM10000_images_part_1/ISIC_*.jpg  # images may also lie flat, or anywhere below --input',
+    'HAM10000_images_part_2/ISIC_*.jpg',
+  ],
 };
 
 export const dermamnist: DatasetSpec = {

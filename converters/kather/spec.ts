@@ -28,6 +28,12 @@ export const source: SourceInfo = {
   ],
   instructions:
     'Download NCT-CRC-HE-100K.zip (or NCT-CRC-HE-100K-NONORM.zip) and CRC-VAL-HE-7K.zip from https://zenodo.org/records/1214456, unzip both into one folder (giving NCT-CRC-HE-100K/<CLASS>/*.tif and CRC-VAL-HE-7K/<CLASS>/*.tif) and pass that folder as --input.',
+  layout: [
+    'NCT-CRC-HE-100K/  # or NCT-CRC-HE-100K-NONORM/: the training set',
+    '  {ADI,BACK,DEB,LYM,MUC,MUS,NORM,STR,TUM}/*.tif',
+    'CRC-VAL-HE-7K/  # the source test set',
+    '  {ADI,BACK,DEB,LYM,MUC,MUS,NORM,STR,TUM}/*.tif',
+  ],
 };
 
 export const pathmnist: DatasetSpec = {

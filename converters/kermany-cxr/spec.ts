@@ -20,6 +20,11 @@ export const source: SourceInfo = {
   downloads: [{ name: 'ChestXRay2017.zip', url: KERMANY_RECORD }],
   instructions:
     `Download ChestXRay2017.zip from ${KERMANY_RECORD}, unzip it (giving chest_xray/train/{NORMAL,PNEUMONIA}/ and chest_xray/test/...) and pass the folder holding chest_xray/ (or chest_xray/ itself) as --input. The Kaggle copy (chest-xray-pneumonia, with a val/ folder) is read too.`,
+  layout: [
+    'chest_xray/  # or pass chest_xray/ itself as --input; the Kaggle copy also has val/',
+    '  train/{NORMAL,PNEUMONIA}/*.jpeg',
+    '  test/{NORMAL,PNEUMONIA}/*.jpeg',
+  ],
 };
 
 export const pneumoniamnist: DatasetSpec = {

@@ -30,6 +30,11 @@ export const source: SourceInfo = {
   downloads: [{ name: 'OCT2017.tar.gz', url: KERMANY_RECORD }],
   instructions:
     `Download OCT2017.tar.gz from ${KERMANY_RECORD}, extract it (giving OCT2017/train/<CLASS>/ and OCT2017/test/<CLASS>/) and pass the folder holding OCT2017/ (or OCT2017/ itself) as --input. The Kaggle copy (kermany2018, with a val/ folder) is read too.`,
+  layout: [
+    'OCT2017/  # or pass OCT2017/ itself as --input; the Kaggle copy also has val/',
+    '  train/{CNV,DME,DRUSEN,NORMAL}/*.jpeg',
+    '  test/{CNV,DME,DRUSEN,NORMAL}/*.jpeg',
+  ],
 };
 
 export const octmnist: DatasetSpec = {

@@ -80,6 +80,13 @@ export const source: SourceInfo = {
   ],
   instructions:
     'Download LiTS (Training_Batch1.zip, Training_Batch2.zip from https://competitions.codalab.org/competitions/17094, and the test volumes) and the two box archives annotations_of_training_set.zip and annotations_of_testing_set.zip from https://github.com/superxuang/caffe_3d_faster_rcnn/tree/master/annotations_on_LiTS; unzip everything into one folder (giving "Training Batch 1/volume-N.nii", "Training Batch 2/volume-N.nii", test-volume-N.nii, segmentation-N.txt and test-segmentation-N.txt, in any sub-folders; .nii.gz also works) and pass that folder as --input.',
+  layout: [
+    'Training Batch 1/volume-<n>.nii{,.gz}  # any sub-folders work',
+    'Training Batch 2/volume-<n>.nii{,.gz}',
+    'LITS-Challenge-Test-Data/test-volume-<n>.nii{,.gz}',
+    "annotations_of_training_set/segmentation-<n>.txt  # Xu et al.'s organ boxes",
+    'annotations_of_testing_set/test-segmentation-<n>.txt',
+  ],
 };
 
 /** By CT scan: source training volumes 115 train / 16 val, test volumes test. */

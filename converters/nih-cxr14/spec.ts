@@ -60,6 +60,12 @@ export const source: SourceInfo = {
   ],
   instructions:
     'Download images_001.tar.gz ... images_012.tar.gz, Data_Entry_2017_v2020.csv (or Data_Entry_2017.csv), train_val_list.txt and test_list.txt from https://nihcc.app.box.com/v/ChestXray-NIHCC (or CXR8.zip), extract the archives side by side (one merged images/ folder or images_0NN/images/) and pass that folder as --input.',
+  layout: [
+    'Data_Entry_2017_v2020.csv  # or Data_Entry_2017.csv',
+    'train_val_list.txt',
+    'test_list.txt',
+    'images_<NNN>/images/*.png  # images_001 ... images_012 side by side, or one merged images/ folder',
+  ],
 };
 
 export const chestmnist: DatasetSpec = {

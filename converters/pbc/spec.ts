@@ -23,6 +23,10 @@ export const source: SourceInfo = {
   downloads: [{ name: 'PBC_dataset_normal_DIB.zip', url: 'https://data.mendeley.com/datasets/snkd93bnjr/1' }],
   instructions:
     'Download PBC_dataset_normal_DIB.zip from https://data.mendeley.com/datasets/snkd93bnjr/1, unzip it (giving PBC_dataset_normal_DIB/<8 class folders>/*.jpg) and pass the folder holding PBC_dataset_normal_DIB/ (or that folder itself) as --input.',
+  layout: [
+    'PBC_dataset_normal_DIB/  # or pass it itself as --input',
+    '  {basophil,eosinophil,erythroblast,ig,lymphocyte,monocyte,neutrophil,platelet}/*.jpg',
+  ],
 };
 
 export const bloodmnist: DatasetSpec = {

@@ -45,6 +45,13 @@ export interface SourceInfo {
   downloads: DownloadFile[];
   /** How a user gets the raw files and what folder to pass as --input. */
   instructions: string;
+  /**
+   * The layout `scan` reads below --input, as an indented tree (two spaces a level; a line ending in `/`
+   * is a folder; in names `*` is any text, `<name>` a named part, `{a,b}` alternatives; `  # ` starts a
+   * comment). `list` shows it; the conformance tests check it names every file scan reads from the fake
+   * download.
+   */
+  layout: readonly string[];
 }
 
 export interface SplitCounts {

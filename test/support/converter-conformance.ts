@@ -210,6 +210,42 @@ export function parseChecksumsTsv(text: string, name = 'checksums.tsv'): Checksu
   return rows;
 }
 
+// ---------------------------------------------------------------------------------------------------
+// SourceInfo.layout: the tree `list` shows, as path patterns
+
+const escapeRe = (t: string): string => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** One layout path (`*` any text, `<name>` one named part, `{a,b}` alternatives) as an anchored RegExp. */
+export function layoutPattern(path: string): RegExp {
+  let re = '';
+  for (let i = 0; i < path.length; ) {
+    const c = path[i]!;
+    const close = c === '<' ? path.indexOf('>', i) : c === '{' ? path.indexOf('}', i) : -1;
+    if (c === '*') re += '[^/]*';
+    else if (c === '<' && close > i) re += '[^/]+';
+    else if (c === '{' && close > i) re += `(?:${path.slice(i + 1, close).split(',').map(escapeRe).join('|')})`;
+    else re += escapeRe(c);
+    i = close > i ? close + 1 : i + 1;
+  }
+  return new RegExp(`^${re}$`);
+}
+
+/** The file patterns of a layout tree: every line not ending in `/`, below the folders above it. */
+export function layoutFilePatterns(layout: readonly string[]): { line: string; re: RegExp }[] {
+  const folders: { indent: number; path: string }[] = [];
+  const out: { line: string; re: RegExp }[] = [];
+  for (const raw of layout) {
+    const line = raw.replace(/\s+#\s.*$/, '');
+    const indent = line.length - line.trimStart().length;
+    if (indent % 2 !== 0) throw new Error(`layout line ${JSON.stringify(raw)}: indent by two spaces a level`);
+    while (folders.length > 0 && folders[folders.length - 1]!.indent >= indent) folders.pop();
+    const path = folders.map((f) => f.path).join('') + line.trim();
+    if (line.endsWith('/')) folders.push({ indent, path: line.trim() });
+    else out.push({ line: raw, re: layoutPattern(path) });
+  }
+  return out;
+}
+
 /** converters/<source id>/: the folder of a converter (folder name = --source id). */
 export function converterFolder(converter: Converter): string {
   return join(ROOT, 'converters', converter.source.id);

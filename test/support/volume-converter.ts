@@ -62,6 +62,7 @@ export function volumeConverter(): VolumeConverter {
       citation: 'none (synthetic test data)',
       downloads: [],
       instructions: 'written by writeFakeDownload()',
+      layout: ['boxes.csv', 'vol-<n>_<z>x<y>x<x>.i16'],
     },
     datasets: [organ2d, organ3d],
     async scan(input: string): Promise<ScanResult> {
