@@ -9,7 +9,7 @@ import { getFormat } from '../formats/index.js';
 import { baseNameFor, type DatasetSink, type SinkContext } from '../formats/sink.js';
 import { ContentHashSink } from '../lock/content.js';
 import { ConvertLock } from '../lock/convert-lock.js';
-import { sha256File } from '../lock/hash.js';
+import { bytesOf, sha256File } from '../lock/hash.js';
 import { inputsManifestHash } from '../lock/inputs.js';
 import { LOCK_NAME, type ContentHash, type LockInputs } from '../lock/lockfile.js';
 import { acquireOutputFolder, fsError, OutputTransaction, releaseOutputFolder } from '../lock/output-transaction.js';
@@ -223,11 +223,13 @@ async function packDataset(
       testPoint('pack-record');
     }
     const bySize: Record<number, FileRecord[]> = {};
-    for (const { size, sink } of sinks) {
-      for (const name of await sink.finish()) {
-        const h = await sha256File(tx.path(name));
-        (bySize[size] ??= []).push({ name, bytes: h.bytes, sha256: h.sha256 });
-      }
+    const finished: { size: number; name: string }[] = [];
+    for (const { size, sink } of sinks) for (const name of await sink.finish()) finished.push({ size, name });
+    const outputBytes = opts.onProgress ? await bytesOf(finished.map((f) => tx.path(f.name))) : 0;
+    const hashing = progressCounter(opts.onProgress, 'hashing outputs', outputBytes, { subject: spec.flag, unit: 'bytes' });
+    for (const { size, name } of finished) {
+      const h = await sha256File(tx.path(name), hashing);
+      (bySize[size] ??= []).push({ name, bytes: h.bytes, sha256: h.sha256 });
     }
     const files: FileRecord[] = [];
     const csvName = `${spec.flag}.samples.csv`;

@@ -74,6 +74,17 @@ export async function listFolder(dir: string): Promise<string[]> {
   return out.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
+/** Bytes of files and folders (a folder: every file below it), as hashing them will read. */
+export async function bytesOf(paths: readonly string[]): Promise<number> {
+  let n = 0;
+  for (const p of paths) {
+    const st = await stat(p);
+    if (!st.isDirectory()) n += st.size;
+    else for (const name of await listFolder(p)) n += (await stat(join(p, name))).size;
+  }
+  return n;
+}
+
 /** SHA-256 of a file, or of a folder's manifest (see above); `onBytes` hears each chunk hashed. */
 export async function sha256File(path: string, onBytes?: (n: number) => void): Promise<HashResult> {
   const st = await stat(path);
