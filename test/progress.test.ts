@@ -53,6 +53,25 @@ describe('ProgressReporter', () => {
     expect(out).toEqual(['convert: hashing outputs 1.2 GB/3.0 GB (40%, 600 MB/s, ETA 3.0 s)\n']);
   });
 
+  it('the rate (and so the ETA) follows the current speed; the closing line gives the average', () => {
+    const { r, out, at } = fake({ delayMs: 2000, intervalMs: 3000 });
+    const on = r.onProgress!;
+    const ev = (done: number) => on({ step: 'decoding samples', done, total: 5000 });
+    at(0);
+    ev(0);
+    at(3000);
+    ev(3000); // 1000/s so far
+    at(6000);
+    ev(3300); // then 100/s
+    at(9000);
+    ev(5000);
+    expect(out).toEqual([
+      'convert: decoding samples 3000/5000 (60%, 1000/s, ETA 2.0 s)\n',
+      'convert: decoding samples 3300/5000 (66%, 100/s, ETA 17 s)\n',
+      'convert: decoding samples 5000/5000 (100%, 556/s, done in 9.0 s)\n',
+    ]);
+  });
+
   it('unknown totals show a count and rate, no ETA', () => {
     const { r, out, at } = fake({ delayMs: 0, intervalMs: 0 });
     at(0);

@@ -29,12 +29,16 @@ interface StepState {
   start: number;
   last: number;
   printed: boolean;
+  /** The rate is measured since this point (moved every RATE_WINDOW_MS), so it follows the current speed. */
+  mark: { t: number; done: number };
+  rate: number | null;
 }
 
 const DEFAULT_DELAY_MS = 2000;
 const LINE_INTERVAL_MS = 3000;
 const BAR_INTERVAL_MS = 100;
 const BAR_WIDTH = 24;
+const RATE_WINDOW_MS = 2000;
 
 /** MEDMNIST_BUILD_PROGRESS_MS: `D` (delay and interval) or `D,I`. */
 function envTiming(): { delayMs?: number; intervalMs?: number } {
@@ -98,7 +102,7 @@ export class ProgressReporter {
     const key = `${e.subject ?? ''}\u0000${e.step}`;
     const now = this.o.now();
     let s = this.steps.get(key);
-    if (!s) this.steps.set(key, (s = { start: now, last: -Infinity, printed: false }));
+    if (!s) this.steps.set(key, (s = { start: now, last: -Infinity, printed: false, mark: { t: now, done: e.done }, rate: null }));
     const complete = e.total > 0 && e.done >= e.total;
     if (complete) {
       this.steps.delete(key);
@@ -111,11 +115,18 @@ export class ProgressReporter {
     this.draw(s, e, now, false);
   }
 
-  private text(e: ProgressEvent, seconds: number, final: boolean): { label: string; amount: string; rate: string; tail: string } {
+  private text(s: StepState, e: ProgressEvent, now: number, final: boolean): { label: string; amount: string; rate: string; tail: string } {
     const bytes = e.unit === 'bytes';
+    const seconds = (now - s.start) / 1000;
     const label = `${this.o.command}${e.subject ? ` ${e.subject}` : ''}: ${e.step}`;
     const amount = bytes ? (e.total > 0 ? `${formatBytes(e.done)}/${formatBytes(e.total)}` : formatBytes(e.done)) : e.total > 0 ? `${e.done}/${e.total}` : String(e.done);
-    const perSecond = e.done / Math.max(seconds, 1e-3);
+    // While running: the rate over the last window of about two seconds (or since the start, at first);
+    // at the end: the average over the whole step.
+    if (!final && now - s.mark.t >= RATE_WINDOW_MS) {
+      s.rate = ((e.done - s.mark.done) * 1000) / (now - s.mark.t);
+      s.mark = { t: now, done: e.done };
+    }
+    const perSecond = !final && s.rate !== null ? s.rate : e.done / Math.max(seconds, 1e-3);
     const rate = formatRate(perSecond, bytes);
     let tail = '';
     if (final) tail = `done in ${formatDuration(seconds)}`;
@@ -124,7 +135,7 @@ export class ProgressReporter {
   }
 
   private draw(s: StepState, e: ProgressEvent, now: number, final: boolean): void {
-    const t = this.text(e, (now - s.start) / 1000, final);
+    const t = this.text(s, e, now, final);
     const pct = e.total > 0 ? `${Math.floor((Math.min(e.done, e.total) / e.total) * 100)}%, ` : '';
     if (!this.o.tty) {
       this.o.write(`${t.label} ${t.amount} (${pct}${t.rate}${t.tail ? `, ${t.tail}` : ''})\n`);
