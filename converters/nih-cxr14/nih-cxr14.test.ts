@@ -242,7 +242,8 @@ print(sorted(c.items()))`,
     expect(rows.filter((x) => x.split === 'test').map((x) => x.image_id).sort()).toEqual(list('test_list.txt'));
     const n = list('train_val_list.txt').length;
     const [train, val, test] = [Math.trunc(n * 0.875), n - Math.trunc(n * 0.875), COUNT - n];
-    expect(r.stdout + r.stderr).toContain(`chestmnist: train ${train}, val ${val}, test ${test}`);
+    // The summary table: dataset, size, format, train, val, test, files, bytes.
+    expect(r.stderr).toMatch(new RegExp(`^chestmnist +28 +npz +${train} +${val} +${test} +1 `, 'm'));
     expect(rows.filter((x) => x.split === 'train')).toHaveLength(Math.trunc(n * 0.875));
     expect(rows.filter((x) => x.split === 'val')).toHaveLength(n - Math.trunc(n * 0.875));
     expect(patientsDisjoint(rows.filter((x) => x.split !== 'test').map((x) => ({ split: x.split, group: String(x['patient_id']) })))).toBe(true);
