@@ -15,6 +15,7 @@ export function convertSummary(r: ConvertResult): Record<string, unknown> {
     seconds: Number(r.seconds.toFixed(3)),
     imagesPerSecond: Number((r.images / Math.max(r.seconds, 1e-9)).toFixed(1)),
     lock: r.lockWritten,
+    status: r.freshness.map((f) => ({ flag: f.flag, status: f.status, ...(f.reasons.length ? { reasons: f.reasons } : {}) })),
     datasets: r.datasets.map((d) => ({
       flag: d.flag,
       counts: d.counts,
@@ -23,6 +24,14 @@ export function convertSummary(r: ConvertResult): Record<string, unknown> {
       files: d.files,
     })),
   };
+}
+
+/** One line per dataset that was up to date or is rebuilt for a reason (new ones need no line). */
+export function freshnessLines(r: ConvertResult): string {
+  return r.freshness
+    .filter((f) => f.status !== 'new')
+    .map((f) => (f.status === 'up to date' ? `${f.flag}: up to date (${f.keep.length} size${f.keep.length === 1 ? '' : 's'} in the lock), nothing rebuilt\n` : `${f.flag}: rebuilding: ${f.reasons.join('; ')}\n`))
+    .join('');
 }
 
 /** Every argument of convert, checked before any work (unknown source, format, size, split, paths). */
@@ -53,12 +62,16 @@ export const convertCommand: CliCommand = {
       .option('input', { type: 'string', demandOption: true, describe: 'folder with the raw download' })
       .option('out', { type: 'string', demandOption: true, describe: 'output folder' })
       .option('workers', { type: 'number', describe: 'images decoded in parallel (default: CPU cores)' })
+      .option('prune', { type: 'boolean', default: false, describe: 'drop sizes and formats of the built datasets that the folder holds but were not asked for this time' })
+      .option('force', { type: 'boolean', default: false, describe: 'rebuild even when the outputs are up to date' })
       .option('json', { type: 'boolean', default: false, describe: 'print a JSON summary on stdout' }),
   validate: (a) => void convertArgs(a),
   run: async (a) => {
     const r = await convert(REGISTRY, {
       ...convertArgs(a),
       frozen: Boolean(a['frozen']),
+      prune: a['prune'] === true,
+      force: a['force'] === true,
       fingerprint: a['fingerprint'] !== false,
       acceptDrift: a['accept-drift'] === true,
       warn: (m: string) => process.stderr.write(`medmnist-build: ${m}\n`),
@@ -67,6 +80,7 @@ export const convertCommand: CliCommand = {
     });
     if (a['json']) printJson(convertSummary(r));
     else {
+      process.stderr.write(freshnessLines(r));
       for (const d of r.datasets) {
         const counts = SPLITS.map((s) => `${s} ${d.counts[s]}`).join(', ');
         process.stderr.write(`${d.flag}: ${counts} -> ${d.files.map((f) => f.name).join(', ')}\n`);

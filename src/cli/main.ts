@@ -4,6 +4,7 @@ import yargs from 'yargs';
 import { exitCodeOf } from '../core/errors.js';
 import { TOOL_VERSION } from '../version.js';
 import type { CliCommand } from './common.js';
+import { buildCommand } from './build.js';
 import { convertCommand } from './convert.js';
 import { demoCommand } from './demo.js';
 import { diffCommand } from './diff.js';
@@ -17,6 +18,7 @@ import { verifyCommand } from './verify.js';
 
 export const COMMANDS: readonly CliCommand[] = [
   convertCommand,
+  buildCommand,
   listCommand,
   demoCommand,
   inspectCommand,

@@ -11,6 +11,7 @@ import { writeFile } from 'node:fs/promises';
 import { canonicalJson } from './canonical.js';
 import { mergeDatasets, readLockIfExists, validateLock, type LockDataset, type LockInputs, type LockRecipe, type Lockfile } from './lockfile.js';
 import { buildRecipe, jsonDifferences, manifestHashOf, type RecipeOptions } from './recipe.js';
+import { combineEntries, droppedOutputs } from './incremental.js';
 import { fingerprintFormat, fingerprintOf, fingerprintSize, semanticDrift } from './semantic.js';
 
 export interface ConvertLockOptions extends RecipeOptions {
@@ -27,6 +28,18 @@ export interface ConvertLockOptions extends RecipeOptions {
   acceptDrift?: boolean;
   /** Where to say that a fingerprint could not be taken (tiny or one-class test splits). */
   warn?: (message: string) => void;
+  /**
+   * Per dataset, sizes of the previous lock entry that stay as they are (not rebuilt, still valid): the
+   * entry written lists them besides what this run built. Outputs of the previous entry listed in
+   * neither are dropped (deleted in the same commit).
+   */
+  keep?: Readonly<Record<string, readonly number[]>>;
+}
+
+/** A lock staged for the commit, and the outputs the commit deletes because the new lock drops them. */
+export interface StagedLock {
+  staged: string;
+  remove: string[];
 }
 
 const MAX_LISTED = 20;
@@ -136,12 +149,19 @@ export class ConvertLock {
    * renames over the lock together with the outputs. The caller holds the output folder's lock, so the
    * lock read here is the one the commit replaces. A frozen build leaves the lock as it is: null.
    */
-  async stage(staged: string): Promise<string | null> {
+  async stage(staged: string): Promise<StagedLock | null> {
     if (this.o.frozen) return null;
     const current = await readLockIfExists(this.o.path);
-    const lock = mergeDatasets(current, this.entries);
+    const entries: Record<string, LockDataset> = {};
+    const remove: string[] = [];
+    for (const [flag, built] of Object.entries(this.entries)) {
+      const prev = current?.datasets[flag];
+      entries[flag] = combineEntries(built, prev, this.o.keep?.[flag] ?? []);
+      remove.push(...droppedOutputs(flag, prev, entries[flag]));
+    }
+    const lock = mergeDatasets(current, entries);
     validateLock(lock, `lock to be written to ${this.o.path}`);
     await writeFile(staged, canonicalJson(lock));
-    return staged;
+    return { staged, remove };
   }
 }

@@ -13,6 +13,7 @@ import { contentOfRecords } from './content.js';
 import { expectedOutputs } from './entry.js';
 import { sha256File } from './hash.js';
 import { compareInputs, hashInputs, inputsManifestHash } from './inputs.js';
+import { INPUT_CACHE_NAME } from './input-cache.js';
 import { LOCK_NAME, readLock, type LockDataset, type LockInputs } from './lockfile.js';
 import { buildRecipe, fieldDifferences, recipeHash } from './recipe.js';
 import { fingerprintFormat, fingerprintOf, semanticDrift } from './semantic.js';
@@ -294,7 +295,7 @@ async function verifyLocked(dir: string, o: VerifyOptions): Promise<VerifyReport
   // Unexpected: anything else at the top of the output folder, except lock files.
   const entries = await readdir(dir).catch(() => [] as string[]);
   for (const name of entries.sort()) {
-    if (expected.has(name) || name === LOCK_NAME || name === FOLDER_LOCK_NAME) continue;
+    if (expected.has(name) || name === LOCK_NAME || name === FOLDER_LOCK_NAME || name === INPUT_CACHE_NAME) continue;
     if (dirname(lockPath) === dir && name === basename(lockPath)) continue;
     changes.push({ kind: 'unexpected', name });
   }
