@@ -122,9 +122,9 @@ async function convertLocked(converter: Converter, workers: number, opts: Conver
     freshness = await assessFreshness(plan, converter, lock, opts.out, { sizes: opts.sizes, formats: opts.formats, prune: opts.prune ?? false, force: opts.force ?? false }, () =>
       cache ? cache.hashInputs(plan.input, files) : hashInputs(plan.input, files),
     );
-    cache?.save();
     const todo = freshness.filter((f) => f.status !== 'up to date');
     if (todo.length === 0) {
+      cache?.save();
       return { source: converter.source.id, plan, datasets: [], images: 0, bytesRead: 0, lockWritten: null, freshness, seconds: (performance.now() - t0) / 1000 };
     }
     // A frozen build is compared with the lock as asked; other builds extend what the folder holds.
