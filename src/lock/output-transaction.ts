@@ -325,6 +325,7 @@ export function recoverOutputFolder(out: string, notes: Notes = defaultNotes): s
   }
   let n = 0;
   let bytes = 0;
+  const names: string[] = [];
   for (const name of readdirSync(out)) {
     const stale =
       name.startsWith(TMP_PREFIX) ||
@@ -336,11 +337,15 @@ export function recoverOutputFolder(out: string, notes: Notes = defaultNotes): s
     const p = join(out, name);
     bytes += folderBytes(p);
     removeTree(p);
+    names.push(name);
     n++;
   }
   if (n > 0) {
     fsyncDirSync(out);
-    say(`${out}: removed ${n} temporary folder${n === 1 ? '' : 's'} (${(bytes / 1e6).toFixed(1)} MB) left by an interrupted run; its outputs were never committed`);
+    say(
+      `${out}: removed ${n} temporary folder${n === 1 ? '' : 's'} (${(bytes / 1e6).toFixed(1)} MB) left by an interrupted run; its outputs were never committed ` +
+        `(${names.sort().join(', ')}: safe to delete, nothing refers to ${n === 1 ? 'it' : 'them'})`,
+    );
   }
   return did;
 }
