@@ -11,7 +11,7 @@ import { writeFile } from 'node:fs/promises';
 import { canonicalJson } from './canonical.js';
 import { mergeDatasets, readLockIfExists, validateLock, type LockDataset, type LockInputs, type LockRecipe, type Lockfile } from './lockfile.js';
 import { buildRecipe, jsonDifferences, manifestHashOf, type RecipeOptions } from './recipe.js';
-import { combineEntries, droppedOutputs } from './incremental.js';
+import { combineEntries, coreRecipeDifferences, droppedOutputs } from './incremental.js';
 import { fingerprintFormat, fingerprintOf, fingerprintSize, semanticDrift } from './semantic.js';
 
 export interface ConvertLockOptions extends RecipeOptions {
@@ -51,6 +51,15 @@ function refuse(path: string, what: string, lines: string[]): never {
     `--frozen: ${what} differ from ${path}; nothing was written.\n${shown.join('\n')}\n` +
       'Run without --frozen to rebuild and update the lock deliberately.',
   );
+}
+
+/**
+ * Sizes of the previous entry that a build which did not decide what to keep (`pack`) leaves in place:
+ * those it did not rebuild, when the recipe (sizes and formats aside) and the inputs are unchanged.
+ */
+function stillValidSizes(built: LockDataset, prev: LockDataset | undefined): number[] {
+  if (!prev || coreRecipeDifferences(prev.recipe, built.recipe).length > 0 || prev.inputs.manifestSha256 !== built.inputs.manifestSha256) return [];
+  return Object.keys(prev.sizes).map(Number).filter((s) => !built.sizes[String(s)]);
 }
 
 export class ConvertLock {
@@ -156,8 +165,12 @@ export class ConvertLock {
     const remove: string[] = [];
     for (const [flag, built] of Object.entries(this.entries)) {
       const prev = current?.datasets[flag];
-      entries[flag] = combineEntries(built, prev, this.o.keep?.[flag] ?? []);
-      remove.push(...droppedOutputs(flag, prev, entries[flag]));
+      entries[flag] = combineEntries(built, prev, this.o.keep?.[flag] ?? stillValidSizes(built, prev));
+      const dropped = droppedOutputs(flag, prev, entries[flag]);
+      if (dropped.length > 0 && !this.o.keep) {
+        this.o.warn?.(`${flag}: ${dropped.length} output(s) of an earlier build in this folder no longer match its recipe or inputs and are removed: ${dropped.slice(0, 5).join(', ')}${dropped.length > 5 ? ', ...' : ''}`);
+      }
+      remove.push(...dropped);
     }
     const lock = mergeDatasets(current, entries);
     validateLock(lock, `lock to be written to ${this.o.path}`);
