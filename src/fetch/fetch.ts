@@ -258,7 +258,8 @@ async function fetchRow(o: FetchOptions, state: StateDir, row: ManifestRow): Pro
   if (st) {
     if (!st.isFile()) throw new DataError(`${final} exists but is not a file; move it away and run fetch again`);
     log(`already present; verifying`);
-    const d = await digestFile(final);
+    const d = await digestFile(final, (done) => o.progress?.bytes(`verifying ${row.file}`, { done, total: st.size }));
+    o.progress?.end();
     const fromRecord = knownChecks(expected).length === 0 && record !== undefined;
     const against: Expected = fromRecord ? { bytes: record!.bytes, sha256: record!.sha256 } : expected;
     const bad = mismatches(against, d);

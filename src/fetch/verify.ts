@@ -44,7 +44,7 @@ export class Hasher {
 const CHUNK = 4 << 20;
 
 /** Feed the first `limit` bytes of a file (default: all of it) to `hasher`; returns the bytes read. */
-export async function hashFileInto(path: string, hasher: Hasher, limit = Infinity): Promise<number> {
+export async function hashFileInto(path: string, hasher: Hasher, limit = Infinity, onProgress?: (done: number) => void): Promise<number> {
   const fh = await open(path, 'r');
   try {
     const buf = Buffer.allocUnsafe(CHUNK);
@@ -54,6 +54,7 @@ export async function hashFileInto(path: string, hasher: Hasher, limit = Infinit
       if (bytesRead === 0) break;
       hasher.update(buf.subarray(0, bytesRead));
       pos += bytesRead;
+      onProgress?.(pos);
     }
     return pos;
   } finally {
@@ -62,9 +63,9 @@ export async function hashFileInto(path: string, hasher: Hasher, limit = Infinit
 }
 
 /** Size, MD5 and SHA-256 of a file in one pass. */
-export async function digestFile(path: string): Promise<Digest> {
+export async function digestFile(path: string, onProgress?: (done: number) => void): Promise<Digest> {
   const h = new Hasher();
-  await hashFileInto(path, h);
+  await hashFileInto(path, h, Infinity, onProgress);
   return h.digest();
 }
 
