@@ -48,6 +48,12 @@ export interface FetchOptions {
   progress?: ProgressSink;
 }
 
+/**
+ * downloaded: fetched by this run and checked; verified: already in the folder and matching the published
+ * facts (or what an earlier fetch recorded); present: in place with nothing to check it against (put
+ * there by a person, a folder, an archive extracted earlier and since removed, nothing published);
+ * manual: a person must get it.
+ */
 export type FileStatus = 'downloaded' | 'verified' | 'present' | 'manual';
 
 export interface Extraction {
@@ -278,7 +284,8 @@ async function fetchRow(o: FetchOptions, state: StateDir, row: ManifestRow): Pro
     const extracted = isArchive(row.kind) ? await ensureExtracted(o, state, row, rec) : undefined;
     return {
       ...base,
-      status: 'verified',
+      // Nothing to check against (neither published nor recorded): present, not verified.
+      status: checks.length > 0 ? 'verified' : 'present',
       verified,
       ...(knownChecks(expected).length === 0 ? { unverifiable: true } : {}),
       bytes: d.bytes,
