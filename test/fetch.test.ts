@@ -131,13 +131,21 @@ describe('fetch: resume, verify, extract, then convert', () => {
 });
 
 describe('fetch: network failures', () => {
-  it('gives up with exit 4 after the retries (503), at once on a 404', async () => {
+  it('gives up with exit 4 after the retries (503), at once on a 404; a stalled transfer is dropped after --timeout and resumed', async () => {
     const mirror = server.serve('down', 'CRC-VAL-HE-7K.zip', { data: Buffer.alloc(0), status: 503 });
     const dir = join(work, 'down');
-    const [busy, missing] = await Promise.all([
+    const stalled = randomBytes(200_000);
+    const stallMirror = server.serve('stall', 'notes.bin', { data: stalled, stallFirst: true });
+    const manifest = writeManifest('stall.tsv', [manifestRow('notes.bin', { ...facts(stalled), kind: 'file', layout: 'notes.bin' })]);
+    const [busy, missing, stall] = await Promise.all([
       cliAsync(fetchArgs(dir, '--source', 'kather', '--mirror', mirror, '--file', 'CRC-VAL-HE-7K.zip', '--retries', '2')),
       cliAsync(fetchArgs(join(work, 'missing'), '--source', 'kather', '--mirror', `${server.base}/nothing-here/`, '--file', 'CRC-VAL-HE-7K.zip')),
+      cliAsync(fetchArgs(join(work, 'stall'), '--source', 'kather', '--mirror', stallMirror, '--manifest', manifest, '--timeout', '0.5')),
     ]);
+    expect(stall.code, stall.stderr).toBe(0);
+    expect(stall.stderr).toMatch(/notes\.bin: connection lost after 100000 bytes .*retry 1\/5 now, resuming at 100000 bytes/);
+    expect(server.requestsFor('stall').map((s) => s.range)).toEqual([undefined, 'bytes=100000-']);
+    expect(readFileSync(join(work, 'stall', 'notes.bin')).equals(stalled)).toBe(true);
     expect(busy.code, busy.stderr).toBe(4);
     expect(busy.stderr).toContain(`${mirror}CRC-VAL-HE-7K.zip: HTTP 503 Service Unavailable; gave up after 3 attempts`);
     expect(server.requestsFor('down')).toHaveLength(3);

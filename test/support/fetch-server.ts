@@ -8,6 +8,8 @@ export interface ServedFile {
   data: Buffer;
   /** The first request gets half the bytes, then the connection is dropped. */
   dropFirst?: boolean;
+  /** The first request gets half the bytes, then nothing more (the connection stays open). */
+  stallFirst?: boolean;
   /** Range headers are ignored: always 200 with the whole file. */
   ignoreRange?: boolean;
   /** Answer every request with this status and no body. */
@@ -67,6 +69,10 @@ export class FetchServer {
       const body = f.data.subarray(start);
       if (f.dropFirst && first) {
         res.write(body.subarray(0, Math.floor(body.length / 2)), () => setTimeout(() => req.socket.destroy(), 10));
+        return;
+      }
+      if (f.stallFirst && first) {
+        res.write(body.subarray(0, Math.floor(body.length / 2)));
         return;
       }
       if (f.slowMs) {
