@@ -9,6 +9,7 @@ import { convertCommand } from './convert.js';
 import { demoCommand } from './demo.js';
 import { diffCommand } from './diff.js';
 import { evaluateCommand } from './evaluate.js';
+import { fetchCommand } from './fetch.js';
 import { inspectCommand } from './inspect.js';
 import { listCommand } from './list.js';
 import { packCommand } from './pack.js';
@@ -28,6 +29,7 @@ export const COMMANDS: readonly CliCommand[] = [
   planCommand,
   processCommand,
   packCommand,
+  fetchCommand,
 ];
 
 export async function main(argv: string[]): Promise<number> {
