@@ -63,7 +63,7 @@ export async function buildRelease(registry: ConverterRegistry, req: BuildReques
     const status: BuildStatus = req.sources ? 'failed' : 'no download';
     if (req.sources) failedSources.add(c.source.id);
     for (const d of c.datasets) {
-      rows.push({ flag: d.flag, source: c.source.id, status, reason: `no download at ${input} (see \`medmnist-build list ${c.source.id}\`)`, sizes: [], formats: [], seconds: 0 });
+      rows.push({ flag: d.flag, source: c.source.id, status, reason: `no download at ${input} (\`medmnist-build fetch --source ${c.source.id} --dir ${input}\` gets it, or says how)`, sizes: [], formats: [], seconds: 0 });
     }
   }
   for (const [i, c] of present.entries()) {
