@@ -54,24 +54,43 @@ describe('source layouts (SourceInfo.layout, shown by `list`)', () => {
 });
 
 describe('parseChecksumsTsv', () => {
-  it('reads empty cells as unknown', () => {
-    expect(parseChecksumsTsv(`${HEADER}\na.zip\t12\t${MD5}\t\thttps://example.org/a.zip\nb.zip\t\t\t\t\n`)).toEqual([
-      { file: 'a.zip', bytes: 12, md5: MD5, url: 'https://example.org/a.zip' },
-      { file: 'b.zip' },
+  const URL_A = 'https://example.org/a.zip';
+  const row = (...cells: string[]) => cells.join('\t');
+  const A = row('a.zip', '12', MD5, '', URL_A, 'direct', 'zip', '.', 'a/<CLASS>/*.png');
+
+  it('reads empty checksum cells as unknown, and the get/kind/into/layout columns', () => {
+    expect(parseChecksumsTsv(`${HEADER}\n${A}\n${row('b.csv', '', '', '', 'https://example.org/page', 'manual', 'file', '', 'b.csv')}\n`)).toEqual([
+      { file: 'a.zip', bytes: 12, md5: MD5, url: URL_A, get: 'direct', kind: 'zip', into: '.', layout: 'a/<CLASS>/*.png', line: 2 },
+      { file: 'b.csv', url: 'https://example.org/page', get: 'manual', kind: 'file', layout: 'b.csv', line: 3 },
     ]);
   });
 
+  it('reads a header-only file as no downloads', () => {
+    expect(parseChecksumsTsv(`${HEADER}\n`)).toEqual([]);
+  });
+
   it.each([
-    ['a wrong header', 'file\tsize\tmd5\tsha256\turl\n', /line 1: header/],
-    ['no final newline', `${HEADER}\na.zip\t\t\t\t`, /end with a newline/],
-    ['a missing cell', `${HEADER}\na.zip\t\t\t\n`, /line 2: 4 cells, expected 5/],
-    ['a short md5', `${HEADER}\na.zip\t\t${MD5.slice(1)}\t\t\n`, /line 2: column md5/],
-    ['an upper-case md5', `${HEADER}\na.zip\t\t${MD5.toUpperCase()}\t\t\n`, /line 2: column md5/],
-    ['a 63-digit sha256', `${HEADER}\na.zip\t\t\t${'a'.repeat(63)}\t\n`, /line 2: column sha256/],
-    ['a size that is not a number', `${HEADER}\na.zip\t1.2GB\t\t\t\n`, /line 2: column bytes/],
-    ['a path for a file name', `${HEADER}\nx/a.zip\t\t\t\t\n`, /line 2: column file/],
-    ['a file listed twice', `${HEADER}\na.zip\t\t\t\t\na.zip\t\t\t\t\n`, /line 3: column file: a.zip listed twice/],
-    ['a plain-http url', `${HEADER}\na.zip\t\t\t\thttp://example.org/a.zip\n`, /line 2: column url/],
+    ['a wrong header', 'file\tbytes\tmd5\tsha256\turl\n', /line 1: the header must be/],
+    ['no final newline', `${HEADER}\n${A}`, /end with a newline/],
+    ['CR line ends', `${HEADER}\r\n${A}\r\n`, /CR line ends/],
+    ['a missing cell', `${HEADER}\n${A.split('\t').slice(0, 8).join('\t')}\n`, /line 2: 8 cells, expected 9/],
+    ['a short md5', `${HEADER}\n${A.replace(MD5, MD5.slice(1))}\n`, /line 2: column md5/],
+    ['an upper-case md5', `${HEADER}\n${A.replace(MD5, MD5.toUpperCase())}\n`, /line 2: column md5/],
+    ['a 63-digit sha256', `${HEADER}\n${row('a.zip', '', '', 'a'.repeat(63), URL_A, 'direct', 'zip', '.', 'a')}\n`, /line 2: column sha256/],
+    ['a size that is not a number', `${HEADER}\n${A.replace('\t12\t', '\t1.2GB\t')}\n`, /line 2: column bytes/],
+    ['a path for a file name', `${HEADER}\n${A.replace('a.zip', 'x/a.zip')}\n`, /line 2: column file/],
+    ['a file listed twice', `${HEADER}\n${A}\n${A.replace('a/<CLASS>', 'b/<CLASS>')}\n`, /line 3: column file: a.zip listed twice/],
+    ['a plain-http url', `${HEADER}\n${A.replace('https:', 'http:')}\n`, /line 2: column url/],
+    ['no url', `${HEADER}\n${A.replace(URL_A, '')}\n`, /line 2: column url/],
+    ['an unknown get', `${HEADER}\n${A.replace('direct', 'scrape')}\n`, /line 2: column get/],
+    ['an unknown kind', `${HEADER}\n${A.replace('\tzip\t', '\trar\t')}\n`, /line 2: column kind/],
+    ['a folder that is not manual', `${HEADER}\n${row('d', '', '', '', URL_A, 'direct', 'folder', '', 'd/x')}\n`, /line 2: column get/],
+    ['an archive without into', `${HEADER}\n${A.replace('\t.\t', '\t\t')}\n`, /line 2: column into/],
+    ['into that climbs out', `${HEADER}\n${A.replace('\t.\t', '\t..\t')}\n`, /line 2: column into/],
+    ['into for a plain file', `${HEADER}\n${row('b.csv', '', '', '', URL_A, 'direct', 'file', '.', 'b.csv')}\n`, /line 2: column into/],
+    ['a layout that climbs out', `${HEADER}\n${A.replace('a/<CLASS>', '../a')}\n`, /line 2: column layout/],
+    ['a layout outside into', `${HEADER}\n${row('a.zip', '', '', '', URL_A, 'direct', 'zip', 'x', 'y/*.png')}\n`, /line 2: column layout: must start with the folder x/],
+    ['two rows creating one path', `${HEADER}\n${A}\n${A.replace('a.zip', 'b.zip')}\n`, /line 3: column layout: a is also created by line 2/],
   ])('refuses %s', (_what, text, message) => {
     expect(() => parseChecksumsTsv(text)).toThrow(message);
   });

@@ -69,13 +69,13 @@ export const source: SourceInfo = {
       name: 'annotations_of_training_set.zip',
       sizeBytes: 44163,
       sha256: '7420f5a0ff912829ac9bff4136cf5e86042c7062a91a36e3afd0acdd13e26cff',
-      url: 'https://github.com/superxuang/caffe_3d_faster_rcnn/tree/master/annotations_on_LiTS',
+      url: 'https://github.com/superxuang/caffe_3d_faster_rcnn/raw/master/annotations_on_LiTS/annotations_of_training_set.zip',
     },
     {
       name: 'annotations_of_testing_set.zip',
       sizeBytes: 24458,
       sha256: '045961eeb0eddcb3d1cbdede41ea3bb7b6da366dfb9bf560a90c08ac50a2329b',
-      url: 'https://github.com/superxuang/caffe_3d_faster_rcnn/tree/master/annotations_on_LiTS',
+      url: 'https://github.com/superxuang/caffe_3d_faster_rcnn/raw/master/annotations_on_LiTS/annotations_of_testing_set.zip',
     },
   ],
   instructions:

@@ -15,6 +15,7 @@ export function convertSummary(r: ConvertResult): Record<string, unknown> {
     seconds: Number(r.seconds.toFixed(3)),
     imagesPerSecond: Number((r.images / Math.max(r.seconds, 1e-9)).toFixed(1)),
     lock: r.lockWritten,
+    status: r.freshness.map((f) => ({ flag: f.flag, status: f.status, ...(f.reasons.length ? { reasons: f.reasons } : {}) })),
     datasets: r.datasets.map((d) => ({
       flag: d.flag,
       counts: d.counts,
@@ -50,6 +51,14 @@ export function buildTable(datasets: readonly DatasetBuild[], formats: readonly 
   return table(['dataset', 'size', 'format', 'train', 'val', 'test', 'files', 'bytes'], rows, [1, 3, 4, 5, 6, 7]);
 }
 
+/** One line per dataset that was up to date or is rebuilt for a reason (new ones need no line). */
+export function freshnessLines(r: ConvertResult): string {
+  return r.freshness
+    .filter((f) => f.status !== 'new')
+    .map((f) => (f.status === 'up to date' ? `${f.flag}: up to date (${f.keep.length} size${f.keep.length === 1 ? '' : 's'} in the lock), nothing rebuilt\n` : `${f.flag}: rebuilding: ${f.reasons.join('; ')}\n`))
+    .join('');
+}
+
 /** Every argument of convert, checked before any work (unknown source, format, size, split, paths). */
 export function convertArgs(a: Record<string, unknown>) {
   const source = String(a['source'] ?? '').trim();
@@ -78,6 +87,8 @@ export const convertCommand: CliCommand = {
       .option('input', { type: 'string', demandOption: true, describe: 'folder with the raw download' })
       .option('out', { type: 'string', demandOption: true, describe: 'output folder' })
       .option('workers', { type: 'number', describe: 'images decoded in parallel (default: CPU cores)' })
+      .option('prune', { type: 'boolean', default: false, describe: 'drop sizes and formats of the built datasets that the folder holds but were not asked for this time' })
+      .option('force', { type: 'boolean', default: false, describe: 'rebuild even when the outputs are up to date' })
       .option('json', { type: 'boolean', default: false, describe: 'print a JSON summary on stdout' })
       .option('quiet', QUIET_OPTION),
   validate: (a) => void convertArgs(a),
@@ -89,6 +100,8 @@ export const convertCommand: CliCommand = {
       r = await convert(REGISTRY, {
         ...args,
         frozen: Boolean(a['frozen']),
+        prune: a['prune'] === true,
+        force: a['force'] === true,
         fingerprint: a['fingerprint'] !== false,
         acceptDrift: a['accept-drift'] === true,
         warn: (m: string) => progress.log(`medmnist-build: ${m}`),
@@ -100,7 +113,8 @@ export const convertCommand: CliCommand = {
     }
     if (a['json']) printJson(convertSummary(r));
     else {
-      process.stderr.write(buildTable(r.datasets, r.plan.options.formats));
+      process.stderr.write(freshnessLines(r));
+      if (r.datasets.length > 0) process.stderr.write(buildTable(r.datasets, r.plan.options.formats));
       process.stderr.write(`${r.images} images in ${r.seconds.toFixed(1)} s -> ${args.out}\n`);
       if (r.lockWritten) process.stderr.write(`lock: ${r.lockWritten}\n`);
     }

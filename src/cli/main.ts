@@ -4,10 +4,12 @@ import yargs from 'yargs';
 import { exitCodeOf } from '../core/errors.js';
 import { TOOL_VERSION } from '../version.js';
 import type { CliCommand } from './common.js';
+import { buildCommand } from './build.js';
 import { convertCommand } from './convert.js';
 import { demoCommand } from './demo.js';
 import { diffCommand } from './diff.js';
 import { evaluateCommand } from './evaluate.js';
+import { fetchCommand } from './fetch.js';
 import { inspectCommand } from './inspect.js';
 import { listCommand } from './list.js';
 import { packCommand } from './pack.js';
@@ -17,6 +19,7 @@ import { verifyCommand } from './verify.js';
 
 export const COMMANDS: readonly CliCommand[] = [
   convertCommand,
+  buildCommand,
   listCommand,
   demoCommand,
   inspectCommand,
@@ -26,6 +29,7 @@ export const COMMANDS: readonly CliCommand[] = [
   planCommand,
   processCommand,
   packCommand,
+  fetchCommand,
 ];
 
 export async function main(argv: string[]): Promise<number> {

@@ -12,11 +12,16 @@ import { getFormat } from '../formats/index.js';
 import { acquireOutputFolder, releaseOutputFolder, SHARDS_PREFIX } from '../lock/output-transaction.js';
 import { testPoint } from '../core/test-hooks.js';
 import { processItems, type HashedFile } from './items.js';
-import { pack, type DatasetBuild, type PackOptions, type RecordSource } from './pack.js';
+import { pack, planInputFiles, type DatasetBuild, type PackOptions, type RecordSource } from './pack.js';
+import { assessFreshness, type DatasetFreshness } from './freshness.js';
+import { InputHashCache } from '../lock/input-cache.js';
+import { hashInputs } from '../lock/inputs.js';
+import { LOCK_NAME, readLockIfExists } from '../lock/lockfile.js';
 import { makePlan, type BuildPlan } from './plan.js';
 import { openShards, writeShard } from './shards.js';
 
 export type { DatasetBuild, ProgressEvent } from './pack.js';
+export type { DatasetFreshness } from './freshness.js';
 
 export interface ConvertOptions extends PackOptions {
   source: string;
@@ -29,6 +34,10 @@ export interface ConvertOptions extends PackOptions {
   datasets?: string[];
   workers?: number;
   formatOptions?: Record<string, string | number | boolean>;
+  /** Drop sizes and formats of these datasets that the folder holds but this run did not ask for. */
+  prune?: boolean;
+  /** Rebuild even datasets that are up to date. */
+  force?: boolean;
 }
 
 export interface ConvertResult {
@@ -39,8 +48,10 @@ export interface ConvertResult {
   /** Raw bytes read (each item once). */
   bytesRead: number;
   seconds: number;
-  /** The lock file written, or null (no lock, or --frozen). */
+  /** The lock file written, or null (no lock, --frozen, or everything was up to date). */
   lockWritten: string | null;
+  /** Per dataset of the source asked for: new, rebuilt or up to date, and why (empty without a lock). */
+  freshness: DatasetFreshness[];
 }
 
 export function validateSizes(sizes: readonly number[]): void {
@@ -86,8 +97,9 @@ export async function convert(registry: ConverterRegistry, opts: ConvertOptions)
 
 async function convertLocked(converter: Converter, workers: number, opts: ConvertOptions): Promise<ConvertResult> {
   const t0 = performance.now();
+  const startedMs = Date.now();
   testPoint('convert-locked');
-  const plan = await makePlan({
+  const request = {
     converter,
     input: opts.input,
     sizes: opts.sizes,
@@ -96,8 +108,38 @@ async function convertLocked(converter: Converter, workers: number, opts: Conver
     seed: opts.seed,
     formatOptions: opts.formatOptions ?? {},
     ...(opts.datasets ? { datasets: opts.datasets } : {}),
-  });
+  };
+  let plan = await makePlan(request);
   testPoint('convert-planned');
+  const lockPath = opts.lock === false ? null : (opts.lock ?? join(opts.out, LOCK_NAME));
+  // --frozen hashes every input itself; other builds take unchanged inputs' hashes from the stat cache.
+  const cache = lockPath && !opts.frozen ? InputHashCache.load(opts.out) : null;
+  let freshness: DatasetFreshness[] = [];
+  let keep: Record<string, number[]> | undefined;
+  if (lockPath) {
+    const lock = await readLockIfExists(lockPath);
+    const files = planInputFiles(plan);
+    const progress = { onProgress: opts.onProgress, subject: converter.source.id };
+    const onFile = opts.onProgress && ((done: number, total: number) => opts.onProgress!({ step: 'hashing inputs', subject: converter.source.id, done, total }));
+    freshness = await assessFreshness(plan, converter, lock, opts.out, { sizes: opts.sizes, formats: opts.formats, prune: opts.prune ?? false, force: opts.force ?? false }, () =>
+      cache ? cache.hashInputs(plan.input, files, onFile) : hashInputs(plan.input, files, progress),
+    );
+    const todo = freshness.filter((f) => f.status !== 'up to date');
+    if (todo.length === 0) {
+      cache?.save();
+      return { source: converter.source.id, plan, datasets: [], images: 0, bytesRead: 0, lockWritten: null, freshness, seconds: (performance.now() - t0) / 1000 };
+    }
+    // A frozen build is compared with the lock as asked; other builds extend what the folder holds.
+    if (!opts.frozen) {
+      const sizes = [...new Set(todo.flatMap((f) => f.sizes))].sort((a, b) => a - b);
+      const formats = [...new Set(todo.flatMap((f) => f.formats))].sort();
+      const datasets = todo.map((f) => f.flag);
+      const same = datasets.length === plan.datasets.length && sizes.join() === [...opts.sizes].sort((a, b) => a - b).join() && formats.join() === [...new Set(opts.formats)].sort().join();
+      if (!same) plan = await makePlan({ ...request, sizes, formats, datasets });
+      keep = Object.fromEntries(todo.map((f) => [f.flag, f.keep]));
+    }
+  }
+  opts = { ...opts, ...(keep ? { keep } : {}) };
   let bytesRead = 0;
   const onRead = (n: number) => (bytesRead += n);
   const all = plan.items.map((_, i) => i);
@@ -130,5 +172,14 @@ async function convertLocked(converter: Converter, workers: number, opts: Conver
       await rm(dir, { recursive: true, force: true });
     }
   }
-  return { source: converter.source.id, plan, ...result, bytesRead, seconds: (performance.now() - t0) / 1000 };
+  if (cache && result.lockWritten) {
+    // Remember the input hashes this build took, so the next run decides "up to date" from a stat.
+    const written = await readLockIfExists(result.lockWritten);
+    for (const d of result.datasets) {
+      const entry = written?.datasets[d.flag];
+      if (entry) cache.record(plan.input, entry.inputs, startedMs);
+    }
+    cache.save();
+  }
+  return { source: converter.source.id, plan, ...result, freshness, bytesRead, seconds: (performance.now() - t0) / 1000 };
 }

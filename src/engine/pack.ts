@@ -8,7 +8,7 @@ import { DataError, UsageError } from '../core/errors.js';
 import { getFormat } from '../formats/index.js';
 import { baseNameFor, type DatasetSink, type SinkContext } from '../formats/sink.js';
 import { ContentHashSink } from '../lock/content.js';
-import { ConvertLock } from '../lock/convert-lock.js';
+import { ConvertLock, type StagedLock } from '../lock/convert-lock.js';
 import { bytesOf, sha256File } from '../lock/hash.js';
 import { inputsManifestHash } from '../lock/inputs.js';
 import { LOCK_NAME, type ContentHash, type LockInputs } from '../lock/lockfile.js';
@@ -32,8 +32,10 @@ export interface PackOptions {
   acceptDrift?: boolean;
   /** Non-fatal notes for the user (stderr in the CLI). */
   warn?: (message: string) => void;
-  /** Progress of the long steps: step 'samples' per dataset (records read, cut and written). */
+  /** Progress of the long steps: 'samples' and 'hashing outputs' per dataset (src/core/progress.ts). */
   onProgress?: OnProgress;
+  /** Per dataset, sizes already in the folder that stay as they are (src/lock/incremental.ts). */
+  keep?: Readonly<Record<string, readonly number[]>>;
 }
 
 export type { ProgressEvent } from '../core/progress.js';
@@ -112,7 +114,7 @@ async function packLocked(plan: BuildPlan, converter: Converter, source: RecordS
   // Under --frozen this hashes the inputs and refuses before anything is written.
   const locker = lockPath
     ? await ConvertLock.prepare(
-        { ...plan.options, input: plan.input, out: opts.out, path: lockPath, frozen: opts.frozen ?? false, fingerprint: opts.fingerprint, acceptDrift: opts.acceptDrift, warn: opts.warn, onProgress: opts.onProgress },
+        { ...plan.options, input: plan.input, out: opts.out, path: lockPath, frozen: opts.frozen ?? false, fingerprint: opts.fingerprint, acceptDrift: opts.acceptDrift, warn: opts.warn, keep: opts.keep, onProgress: opts.onProgress },
         converter,
         specs,
         planInputFiles(plan),
@@ -122,7 +124,7 @@ async function packLocked(plan: BuildPlan, converter: Converter, source: RecordS
   const tx = await OutputTransaction.begin(opts.out);
   const builds: DatasetBuild[] = [];
   let images = 0;
-  let staged: string | null = null;
+  let staged: StagedLock | null = null;
   try {
     const it = source.records[Symbol.asyncIterator]();
     const written: string[] = [];
@@ -139,7 +141,7 @@ async function packLocked(plan: BuildPlan, converter: Converter, source: RecordS
     testPoint('lock-staging');
     staged = locker ? await locker.stage(tx.path(STAGED_LOCK)) : null;
     testPoint('lock-staged');
-    await tx.commit(written, staged && lockPath ? { staged, to: lockPath } : undefined);
+    await tx.commit(written, staged && lockPath ? { staged: staged.staged, to: lockPath } : undefined, staged?.remove ?? []);
   } catch (err) {
     const committed = tx.committed;
     await tx.abort();

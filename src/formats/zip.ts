@@ -311,6 +311,11 @@ export interface ZipEntry {
   size: number;
   /** Offset of the member's data (after its local header). */
   dataOffset: number;
+  /** General purpose flags (bit 0: encrypted; bit 11: UTF-8 name). */
+  flags: number;
+  /** The host system of "version made by" (3 = Unix: the high 16 bits of `externalAttributes` are its mode). */
+  madeBy: number;
+  externalAttributes: number;
 }
 
 /** Read a ZIP's central directory (ZIP64 aware), with positional reads: works for files of any size. */
@@ -346,6 +351,8 @@ export async function readZipDirectory(fh: FileHandle, what: string): Promise<Zi
   let p = 0;
   for (let i = 0; i < count; i++) {
     if (p + 46 > cd.length || cd.readUInt32LE(p) !== 0x02014b50) throw new Error(`${what}: corrupt central directory`);
+    const madeBy = cd.readUInt8(p + 5);
+    const flags = cd.readUInt16LE(p + 8);
     const method = cd.readUInt16LE(p + 10);
     const crc = cd.readUInt32LE(p + 16);
     let csize = cd.readUInt32LE(p + 20);
@@ -353,6 +360,7 @@ export async function readZipDirectory(fh: FileHandle, what: string): Promise<Zi
     const nlen = cd.readUInt16LE(p + 28);
     const xlen = cd.readUInt16LE(p + 30);
     const clen = cd.readUInt16LE(p + 32);
+    const externalAttributes = cd.readUInt32LE(p + 38);
     let offset = cd.readUInt32LE(p + 42);
     const name = cd.subarray(p + 46, p + 46 + nlen).toString('utf8');
     let x = p + 46 + nlen;
@@ -380,7 +388,7 @@ export async function readZipDirectory(fh: FileHandle, what: string): Promise<Zi
     if (method === 8 && usize > csize * MAX_DEFLATE_RATIO + 1024) {
       throw new Error(`${what}: member ${name} declares ${usize} bytes from ${csize} compressed, more than deflate can produce (corrupt or crafted file)`);
     }
-    entries.push({ name, method, crc, compressedSize: csize, size: usize, dataOffset });
+    entries.push({ name, method, crc, compressedSize: csize, size: usize, dataOffset, flags, madeBy, externalAttributes });
   }
   return entries;
 }

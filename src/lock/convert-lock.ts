@@ -12,6 +12,7 @@ import { writeFile } from 'node:fs/promises';
 import { canonicalJson } from './canonical.js';
 import { mergeDatasets, readLockIfExists, validateLock, type LockDataset, type LockInputs, type LockRecipe, type Lockfile } from './lockfile.js';
 import { buildRecipe, jsonDifferences, manifestHashOf, type RecipeOptions } from './recipe.js';
+import { combineEntries, coreRecipeDifferences, droppedOutputs } from './incremental.js';
 import { fingerprintFormat, fingerprintOf, fingerprintSize, semanticDrift } from './semantic.js';
 
 export interface ConvertLockOptions extends RecipeOptions {
@@ -30,6 +31,18 @@ export interface ConvertLockOptions extends RecipeOptions {
   warn?: (message: string) => void;
   /** Progress of input hashing (--frozen) and of the fingerprint fit. */
   onProgress?: OnProgress;
+  /**
+   * Per dataset, sizes of the previous lock entry that stay as they are (not rebuilt, still valid): the
+   * entry written lists them besides what this run built. Outputs of the previous entry listed in
+   * neither are dropped (deleted in the same commit).
+   */
+  keep?: Readonly<Record<string, readonly number[]>>;
+}
+
+/** A lock staged for the commit, and the outputs the commit deletes because the new lock drops them. */
+export interface StagedLock {
+  staged: string;
+  remove: string[];
 }
 
 const MAX_LISTED = 20;
@@ -41,6 +54,15 @@ function refuse(path: string, what: string, lines: string[]): never {
     `--frozen: ${what} differ from ${path}; nothing was written.\n${shown.join('\n')}\n` +
       'Run without --frozen to rebuild and update the lock deliberately.',
   );
+}
+
+/**
+ * Sizes of the previous entry that a build which did not decide what to keep (`pack`) leaves in place:
+ * those it did not rebuild, when the recipe (sizes and formats aside) and the inputs are unchanged.
+ */
+function stillValidSizes(built: LockDataset, prev: LockDataset | undefined): number[] {
+  if (!prev || coreRecipeDifferences(prev.recipe, built.recipe).length > 0 || prev.inputs.manifestSha256 !== built.inputs.manifestSha256) return [];
+  return Object.keys(prev.sizes).map(Number).filter((s) => !built.sizes[String(s)]);
 }
 
 export class ConvertLock {
@@ -139,12 +161,23 @@ export class ConvertLock {
    * renames over the lock together with the outputs. The caller holds the output folder's lock, so the
    * lock read here is the one the commit replaces. A frozen build leaves the lock as it is: null.
    */
-  async stage(staged: string): Promise<string | null> {
+  async stage(staged: string): Promise<StagedLock | null> {
     if (this.o.frozen) return null;
     const current = await readLockIfExists(this.o.path);
-    const lock = mergeDatasets(current, this.entries);
+    const entries: Record<string, LockDataset> = {};
+    const remove: string[] = [];
+    for (const [flag, built] of Object.entries(this.entries)) {
+      const prev = current?.datasets[flag];
+      entries[flag] = combineEntries(built, prev, this.o.keep?.[flag] ?? stillValidSizes(built, prev));
+      const dropped = droppedOutputs(flag, prev, entries[flag]);
+      if (dropped.length > 0 && !this.o.keep) {
+        this.o.warn?.(`${flag}: ${dropped.length} output(s) of an earlier build in this folder no longer match its recipe or inputs and are removed: ${dropped.slice(0, 5).join(', ')}${dropped.length > 5 ? ', ...' : ''}`);
+      }
+      remove.push(...dropped);
+    }
+    const lock = mergeDatasets(current, entries);
     validateLock(lock, `lock to be written to ${this.o.path}`);
     await writeFile(staged, canonicalJson(lock));
-    return staged;
+    return { staged, remove };
   }
 }

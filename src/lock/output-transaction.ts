@@ -229,6 +229,8 @@ interface JournalEntry {
   to: string;
   /** Copy instead of rename (a lock file on another file system). */
   copy?: boolean;
+  /** Delete `to` (an output pruned by this build); `from` is unused. */
+  remove?: boolean;
 }
 
 interface Journal {
@@ -262,7 +264,15 @@ function applyJournal(out: string, j: Journal): void {
     const from = resolve(out, e.from);
     const to = resolve(out, e.to);
     dirs.add(dirname(to));
-    if (e.copy) {
+    if (e.remove) {
+      // Idempotent: a pruned output already gone was removed before the interruption.
+      const cur = lstatSync(to, { throwIfNoEntry: false });
+      if (!cur) return;
+      if (cur.isDirectory()) {
+        trash ??= mkdtempSync(join(out, TRASH_PREFIX));
+        renameSync(to, join(trash, `${i}`));
+      } else unlinkSync(to);
+    } else if (e.copy) {
       if (!existsSync(from)) return;
       const tmp = `${to}.medmnist-build-copy`;
       copyFileSync(from, tmp);
@@ -315,6 +325,7 @@ export function recoverOutputFolder(out: string, notes: Notes = defaultNotes): s
   }
   let n = 0;
   let bytes = 0;
+  const names: string[] = [];
   for (const name of readdirSync(out)) {
     const stale =
       name.startsWith(TMP_PREFIX) ||
@@ -326,11 +337,15 @@ export function recoverOutputFolder(out: string, notes: Notes = defaultNotes): s
     const p = join(out, name);
     bytes += folderBytes(p);
     removeTree(p);
+    names.push(name);
     n++;
   }
   if (n > 0) {
     fsyncDirSync(out);
-    say(`${out}: removed ${n} temporary folder${n === 1 ? '' : 's'} (${(bytes / 1e6).toFixed(1)} MB) left by an interrupted run; its outputs were never committed`);
+    say(
+      `${out}: removed ${n} temporary folder${n === 1 ? '' : 's'} (${(bytes / 1e6).toFixed(1)} MB) left by an interrupted run; its outputs were never committed ` +
+        `(${names.sort().join(', ')}: safe to delete, nothing refers to ${n === 1 ? 'it' : 'them'})`,
+    );
   }
   return did;
 }
@@ -425,10 +440,11 @@ export class OutputTransaction {
 
   /**
    * Commit the staged files `names` (relative to the staging folder; may be folders), and optionally a
-   * staged lock file (inside the staging folder) that replaces `lock.to` (absolute path), atomically and
-   * durably: see the protocol at the top of this file.
+   * staged lock file (inside the staging folder) that replaces `lock.to` (absolute path), and delete the
+   * outputs `remove` (relative to the output folder), atomically and durably: see the protocol at the top
+   * of this file.
    */
-  async commit(names: readonly string[], lock?: { staged: string; to: string }): Promise<void> {
+  async commit(names: readonly string[], lock?: { staged: string; to: string }, remove: readonly string[] = []): Promise<void> {
     if (this.closed) throw new Error('internal: transaction already closed');
     testPoint('commit-begin');
     // 2. durability of what was staged
@@ -436,6 +452,8 @@ export class OutputTransaction {
     testPoint('commit-synced');
     const staging = basename(this.tmpDir);
     const entries: JournalEntry[] = names.map((n) => ({ from: `${staging}/${n}`, to: n }));
+    // Pruned outputs go in the same commit, before the lock that stops listing them.
+    for (const n of remove) if (!names.includes(n)) entries.push({ from: '', to: n, remove: true });
     if (lock) {
       const from = relative(this.outDir, lock.staged);
       const sameFs = statSync(lock.staged).dev === statSync(dirname(lock.to)).dev;

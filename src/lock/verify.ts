@@ -1,10 +1,10 @@
 // verify: re-hash an output folder against a lock and report each difference the way `dvc status`
 // does: missing, modified, unexpected, stale recipe; with --content, decoded content that differs; with
 // --inputs, raw inputs that changed since the build.
-import { accessSync, constants, statSync, type Stats } from 'node:fs';
+import { accessSync, constants, existsSync, readdirSync, statSync, type Stats } from 'node:fs';
 import { DataError } from '../core/errors.js';
 import { progressCounter, type OnProgress } from '../core/progress.js';
-import { acquireOutputFolder, FOLDER_LOCK_NAME, needsRecovery, releaseOutputFolder } from './output-transaction.js';
+import { acquireOutputFolder, FOLDER_LOCK_NAME, JOURNAL_NAME, needsRecovery, releaseOutputFolder, SHARDS_PREFIX, TMP_PREFIX, TRASH_PREFIX } from './output-transaction.js';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { FORMATS } from '../formats/index.js';
@@ -14,6 +14,7 @@ import { contentOfRecords } from './content.js';
 import { expectedOutputs } from './entry.js';
 import { sha256File } from './hash.js';
 import { compareInputs, hashInputs, inputsManifestHash } from './inputs.js';
+import { INPUT_CACHE_NAME } from './input-cache.js';
 import { LOCK_NAME, readLock, type LockDataset, type LockInputs } from './lockfile.js';
 import { buildRecipe, fieldDifferences, recipeHash } from './recipe.js';
 import { fingerprintFormat, fingerprintOf, semanticDrift } from './semantic.js';
@@ -265,6 +266,13 @@ async function checkSemantic(registry: ConverterRegistry, dir: string, flag: str
   return n;
 }
 
+/** What the leftovers of an interrupted run in a read-only folder are, and whether they may be deleted by hand. */
+function leftoversAdvice(dir: string): string {
+  const names = readdirSync(dir).filter((n) => n.startsWith(TMP_PREFIX) || n.startsWith(SHARDS_PREFIX) || n.startsWith(TRASH_PREFIX)).sort();
+  if (existsSync(join(dir, JOURNAL_NAME))) return `Do not delete ${JOURNAL_NAME}: it completes a committed build.`;
+  return names.length ? `The temporary folders (${names.join(', ')}) hold uncommitted outputs only: safe to delete.` : '';
+}
+
 export async function verifyOutputs(dirArg: string, o: VerifyOptions): Promise<VerifyReport> {
   const dir = resolve(dirArg);
   // Verify holds the folder's lock too: it never reads a folder a build is committing into, and it
@@ -279,7 +287,7 @@ export async function verifyOutputs(dirArg: string, o: VerifyOptions): Promise<V
     /* read-only */
   }
   if (st?.isDirectory() && !writable && needsRecovery(dir)) {
-    throw new DataError(`${dir} holds the journal or temporary folders of an interrupted run, and is read-only here; run \`medmnist-build verify ${dir}\` where it is writable to recover it.`);
+    throw new DataError(`${dir} holds the journal or temporary folders of an interrupted run, and is read-only here; run \`medmnist-build verify ${dir}\` where it is writable to recover it. ${leftoversAdvice(dir)}`);
   }
   if (!writable) return verifyLocked(dir, o);
   acquireOutputFolder(dir, o.notes, { create: false });
@@ -326,7 +334,7 @@ async function verifyLocked(dir: string, o: VerifyOptions): Promise<VerifyReport
   // Unexpected: anything else at the top of the output folder, except lock files.
   const entries = await readdir(dir).catch(() => [] as string[]);
   for (const name of entries.sort()) {
-    if (expected.has(name) || name === LOCK_NAME || name === FOLDER_LOCK_NAME) continue;
+    if (expected.has(name) || name === LOCK_NAME || name === FOLDER_LOCK_NAME || name === INPUT_CACHE_NAME) continue;
     if (dirname(lockPath) === dir && name === basename(lockPath)) continue;
     changes.push({ kind: 'unexpected', name });
   }

@@ -20,6 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Converter, DatasetSpec, FakeDownloadOptions, Sample, ScanResult, SplitCounts } from '../../src/core/contract.js';
 import { labelColumns, isMultiLabel } from '../../src/core/contract.js';
 import { parseCsv } from '../../src/core/csv.js';
+import { MANIFEST_COLUMNS, parseManifest, type ManifestRow } from '../../src/fetch/manifest.js';
 import { splitSamples } from '../../src/split/index.js';
 import { REGISTRY } from '../../converters/index.js';
 import { ROOT, cleanupTempDirs, cli, pythonOk, tempDir } from './run-cli.js';
@@ -175,39 +176,15 @@ export function ruleSizes(samples: readonly Sample[], spec: DatasetSpec): SplitC
 }
 
 // ---------------------------------------------------------------------------------------------------
-// checksums.tsv: the source's published download files (columns file, bytes, md5, sha256, url)
+// checksums.tsv: the source's published download files, read by the same strict reader `fetch` uses
+// (src/fetch/manifest.ts: columns file, bytes, md5, sha256, url, get, kind, into, layout)
 
-export const CHECKSUM_COLUMNS = ['file', 'bytes', 'md5', 'sha256', 'url'] as const;
-export interface ChecksumRow {
-  file: string;
-  bytes?: number;
-  md5?: string;
-  sha256?: string;
-  url?: string;
-}
+export const CHECKSUM_COLUMNS = MANIFEST_COLUMNS;
+export type ChecksumRow = ManifestRow;
 
-/** Parse a checksums.tsv strictly: the header, five tab-separated cells a row, hex of the right length. */
+/** Parse a checksums.tsv strictly (errors name the file, line and column). */
 export function parseChecksumsTsv(text: string, name = 'checksums.tsv'): ChecksumRow[] {
-  if (!text.endsWith('\n')) throw new Error(`${name}: must end with a newline`);
-  const lines = text.slice(0, -1).split('\n');
-  if (lines[0] !== CHECKSUM_COLUMNS.join('\t')) throw new Error(`${name} line 1: header must be ${CHECKSUM_COLUMNS.join('<TAB>')}`);
-  const rows: ChecksumRow[] = [];
-  const seen = new Set<string>();
-  lines.slice(1).forEach((line, i) => {
-    const where = `${name} line ${i + 2}`;
-    const cells = line.split('\t');
-    if (cells.length !== CHECKSUM_COLUMNS.length) throw new Error(`${where}: ${cells.length} cells, expected ${CHECKSUM_COLUMNS.length}`);
-    const [file, bytes, md5, sha256, url] = cells as [string, string, string, string, string];
-    if (!file || /[\\/]/.test(file) || file.trim() !== file) throw new Error(`${where}: column file: ${JSON.stringify(file)} is not a plain file name`);
-    if (seen.has(file)) throw new Error(`${where}: column file: ${file} listed twice`);
-    seen.add(file);
-    if (bytes && !/^[1-9]\d*$/.test(bytes)) throw new Error(`${where}: column bytes: ${JSON.stringify(bytes)} is not a positive integer`);
-    if (md5 && !/^[0-9a-f]{32}$/.test(md5)) throw new Error(`${where}: column md5: not 32 lower-case hex digits`);
-    if (sha256 && !/^[0-9a-f]{64}$/.test(sha256)) throw new Error(`${where}: column sha256: not 64 lower-case hex digits`);
-    if (url && !/^https:\/\/\S+$/.test(url)) throw new Error(`${where}: column url: not an https URL`);
-    rows.push({ file, ...(bytes ? { bytes: Number(bytes) } : {}), ...(md5 ? { md5 } : {}), ...(sha256 ? { sha256 } : {}), ...(url ? { url } : {}) });
-  });
-  return rows;
+  return parseManifest(text, name);
 }
 
 // ---------------------------------------------------------------------------------------------------
