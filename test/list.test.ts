@@ -18,9 +18,15 @@ describe('list', () => {
     for (const c of REGISTRY.all) {
       expect(text).toContain(`\n${c.source.id}: ${c.datasets.map((d) => d.flag).join(', ')}; licence ${c.source.license.spdx}\n`);
     }
-    expect(text).toContain('\nkather: pathmnist; licence CC-BY-4.0\n  download: https://zenodo.org/records/1214456/files/NCT-CRC-HE-100K.zip?download=1  (+2 more: list kather)\n  --input/\n    NCT-CRC-HE-100K/');
-    // No URL in checksums.tsv: the homepage.
-    expect(text).toContain('\nham10000: dermamnist; licence CC-BY-NC-4.0\n  download: https://dataverse.harvard.edu/dataset.xhtml?persistentId=doi:10.7910/DVN/DBW86T\n');
+    expect(text).toContain(
+      '\nkather: pathmnist; licence CC-BY-4.0\n  download: https://zenodo.org/records/1214456/files/NCT-CRC-HE-100K.zip?download=1  (+2 more: list kather)\n' +
+        '  get it:   medmnist-build fetch --source kather --dir DIR\n  --input/\n    NCT-CRC-HE-100K/',
+    );
+    // Only manual downloads: fetch prints the steps.
+    expect(text).toContain(
+      '\nham10000: dermamnist; licence CC-BY-NC-4.0\n  download: https://dataverse.harvard.edu/dataset.xhtml?persistentId=doi:10.7910/DVN/DBW86T\n' +
+        '  get it:   by hand (medmnist-build fetch --source ham10000 --dir DIR prints the steps)\n',
+    );
     expect(text).toMatch(/^ {4}HAM10000_images_part_1\/ISIC_\*\.jpg +# images may also lie flat/m);
     expect(text).toMatch(/^ {6}train\/\{CNV,DME,DRUSEN,NORMAL\}\/\*\.jpeg$/m);
   });
@@ -34,7 +40,7 @@ describe('list', () => {
       expect(s.license.spdx).toBe(c.source.license.spdx);
       const tsv = parseChecksumsTsv(readFileSync(join(converterFolder(c), 'checksums.tsv'), 'utf8'));
       expect(s.downloads.map((d) => d.file)).toEqual(tsv.map((r) => r.file));
-      for (const r of tsv) expect(s.downloads.find((d) => d.file === r.file)).toMatchObject(r);
+      for (const { line: _line, into: _into, ...r } of tsv) expect(s.downloads.find((d) => d.file === r.file)).toEqual(r);
       const urls = [...new Set(tsv.map((r) => r.url).filter(Boolean))];
       expect(s.downloadPages).toEqual(urls.length > 0 ? urls : [c.source.homepage]);
       expect(s.datasets.map((d) => d.flag)).toEqual(c.datasets.map((d) => d.flag));
@@ -48,8 +54,8 @@ describe('list', () => {
     const text = cliOk(['list', 'ham10000']);
     expect(text).toMatch(/^ham10000: HAM10000: a large collection/);
     expect(text).toMatch(/^licence: +CC-BY-NC-4.0 \(https:\/\/creativecommons.org\/licenses\/by-nc\/4.0\/\)\n +Non-commercial use only/m);
-    expect(text).toMatch(/^Files to download:\n +file +size +md5 +url\n/m);
-    expect(text).toMatch(/^ +HAM10000_metadata\.csv +- +- +\(see homepage\)$/m);
+    expect(text).toMatch(/^Files to download:\n +file +size +md5 +get +gives +url\n/m);
+    expect(text).toMatch(/^ +HAM10000_metadata\.csv +- +- +manual +HAM10000_metadata\.csv +https:\/\/dataverse\.harvard\.edu\/\S+$/m);
     expect(text).toMatch(/^Layout it reads:\n {2}--input\/\n {4}HAM10000_metadata\.csv/m);
     expect(text).toMatch(/^ +dermamnist +multi-class +7 +3 +2D +7007 +1003 +2005 +CC-BY-NC-4.0 +convert\(RGB\) -> resize\(bicubic\)$/m);
     expect(text).toContain('Cite the source and MedMNIST:\n  Tschandl P, Rosendahl C, Kittler H.');

@@ -12,6 +12,7 @@ import { describeRecipe } from '../core/recipe.js';
 import { MEDMNIST_CITATION } from '../metadata/citations.js';
 import { splitRuleText } from '../metadata/dataset-metadata.js';
 import { PACKAGE_ROOT } from '../version.js';
+import { parseManifest, type DownloadKind, type GetMode } from '../fetch/manifest.js';
 import { type CliCommand, printJson, table } from './common.js';
 import { formatBytes } from './progress.js';
 
@@ -70,13 +71,18 @@ export function listDatasets(): ListRow[] {
   });
 }
 
-/** One file of a source's published download. */
+/** One file of a source's published download (a row of its checksums.tsv). */
 export interface DownloadRow {
   file: string;
   bytes?: number;
   md5?: string;
   sha256?: string;
   url?: string;
+  /** direct / optional: `fetch` downloads it; manual: a person does (see src/fetch/manifest.ts). */
+  get?: GetMode;
+  kind?: DownloadKind;
+  /** What the scan reads once this file is in place, relative to the download folder. */
+  layout?: string;
 }
 
 /** A source in full: `list SOURCE --json`, and each element of `list --sources --json`. */
@@ -110,22 +116,16 @@ export interface SourceDetails {
   }[];
 }
 
-/** converters/<id>/checksums.tsv (file, bytes, md5, sha256, url; tab-separated), as shipped. */
+/** converters/<id>/checksums.tsv, read with fetch's manifest parser (the spec's downloads if absent). */
 function readChecksums(c: Converter): DownloadRow[] {
+  const file = join(PACKAGE_ROOT, 'converters', c.source.id, 'checksums.tsv');
   let text: string;
   try {
-    text = readFileSync(join(PACKAGE_ROOT, 'converters', c.source.id, 'checksums.tsv'), 'utf8');
+    text = readFileSync(file, 'utf8');
   } catch {
     return c.source.downloads.map((d) => ({ file: d.name }));
   }
-  return text
-    .split('\n')
-    .slice(1)
-    .filter((l) => l.trim() !== '')
-    .map((line) => {
-      const [file = '', bytes = '', md5 = '', sha256 = '', url = ''] = line.split('\t');
-      return { file, ...(bytes ? { bytes: Number(bytes) } : {}), ...(md5 ? { md5 } : {}), ...(sha256 ? { sha256 } : {}), ...(url ? { url } : {}) };
-    });
+  return parseManifest(text, file).map(({ line: _line, into: _into, ...row }) => row);
 }
 
 export function sourceDetails(c: Converter): SourceDetails {
@@ -135,8 +135,17 @@ export function sourceDetails(c: Converter): SourceDetails {
     const bytes = r.bytes ?? d?.sizeBytes;
     const md5 = r.md5 ?? d?.md5;
     const sha256 = r.sha256 ?? d?.sha256;
-    const url = r.url ?? d?.url;
-    return { file: r.file, ...(bytes ? { bytes } : {}), ...(md5 ? { md5 } : {}), ...(sha256 ? { sha256 } : {}), ...(url ? { url } : {}) };
+    const url = r.url || d?.url;
+    return {
+      file: r.file,
+      ...(bytes ? { bytes } : {}),
+      ...(md5 ? { md5 } : {}),
+      ...(sha256 ? { sha256 } : {}),
+      ...(url ? { url } : {}),
+      ...(r.get ? { get: r.get } : {}),
+      ...(r.kind ? { kind: r.kind } : {}),
+      ...(r.layout ? { layout: r.layout } : {}),
+    };
   });
   const urls = [...new Set(downloads.map((d) => d.url).filter((u): u is string => Boolean(u)))];
   const s = c.source;
@@ -180,9 +189,13 @@ export function layoutTree(layout: readonly string[], indent = ''): string {
 function sourceBlock(d: SourceDetails): string {
   const pages = d.downloadPages[0]!;
   const more = d.downloadPages.length > 1 ? `  (+${d.downloadPages.length - 1} more: list ${d.id})` : '';
+  const direct = d.downloads.some((f) => f.get === 'direct');
+  const manual = d.downloads.some((f) => f.get === 'manual');
+  const how = direct ? `medmnist-build fetch --source ${d.id} --dir DIR${manual ? ' (some files by hand: it prints the steps)' : ''}` : manual ? `by hand (medmnist-build fetch --source ${d.id} --dir DIR prints the steps)` : 'by hand';
   return [
     `${d.id}: ${d.datasets.map((x) => x.flag).join(', ')}; licence ${d.license.spdx}`,
     `  download: ${pages}${more}`,
+    `  get it:   ${how}`,
     layoutTree(d.layout, '  ').trimEnd(),
   ].join('\n');
 }
@@ -198,10 +211,11 @@ function sourceText(d: SourceDetails): string {
   else {
     out.push(
       table(
-        ['file', 'size', 'md5', 'url'],
-        d.downloads.map((f) => [f.file, f.bytes ? formatBytes(f.bytes) : '-', f.md5 ?? '-', f.url ?? `(see homepage)`]),
+        ['file', 'size', 'md5', 'get', 'gives', 'url'],
+        d.downloads.map((f) => [f.file, f.bytes ? formatBytes(f.bytes) : '-', f.md5 ?? '-', f.get ?? '-', f.layout ?? '-', f.url ?? `(see homepage)`]),
       ).replace(/^/gm, '  ').trimEnd(),
     );
+    out.push(`  get: medmnist-build fetch --source ${d.id} --dir DIR (downloads the direct files, checks and unpacks them; prints the steps for manual ones)`);
   }
   out.push('', `How: ${d.instructions}`, '', 'Layout it reads:', layoutTree(d.layout, '  ').trimEnd(), '');
     out.push('Datasets it builds (MedMNIST\'s published split sizes):');
