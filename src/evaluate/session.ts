@@ -38,14 +38,23 @@ export const DEVICES = ['auto', 'cpu', 'cuda', 'webgpu'] as const;
 export type DeviceChoice = (typeof DEVICES)[number];
 export type Device = Exclude<DeviceChoice, 'auto'>;
 
-export const CUDA_HINT =
-  'install the CUDA provider with internet access: `npm rebuild onnxruntime-node --onnxruntime-node-install=cuda12` ' +
-  '(README, "GPU evaluation")';
+/** Folder of the onnxruntime-node package this copy of medmnist-build uses. */
+function onnxruntimePackageDir(): string {
+  return join(dirname(createRequire(import.meta.url).resolve('onnxruntime-node')), '..');
+}
 
 /** Folder of the native onnxruntime libraries (where the CUDA provider library lands when installed). */
 export function onnxruntimeBinDir(): string {
-  const entry = createRequire(import.meta.url).resolve('onnxruntime-node');
-  return join(dirname(entry), '..', 'bin', 'napi-v6', platform(), arch());
+  return join(onnxruntimePackageDir(), 'bin', 'napi-v6', platform(), arch());
+}
+
+/**
+ * How to add the CUDA provider: run onnxruntime-node's own install script, which package.json's
+ * allowScripts keeps npm from running (it downloads from NuGet, outside the npm registry).
+ */
+export function cudaHint(): string {
+  const script = join(onnxruntimePackageDir(), 'script', 'install.js');
+  return `install the CUDA provider with internet access: \`ONNXRUNTIME_NODE_INSTALL=cuda12 node ${script}\` (README, "GPU evaluation")`;
 }
 
 export function cudaProviderInstalled(): boolean {
@@ -100,7 +109,7 @@ export async function openSession(model: string | Uint8Array, choice: DeviceChoi
   }
   if (choice !== 'auto') {
     if (choice === 'cuda' && !cudaProviderInstalled()) {
-      throw new UsageError(`--device cuda: the CUDA provider library is not installed in ${onnxruntimeBinDir()}; ${CUDA_HINT}`);
+      throw new UsageError(`--device cuda: the CUDA provider library is not installed in ${onnxruntimeBinDir()}; ${cudaHint()}`);
     }
     try {
       return { session: await create(model, choice), device: choice, skipped: [] };
