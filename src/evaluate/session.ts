@@ -7,7 +7,8 @@
 // ~/.cache/Microsoft/DeveloperTools/.onnxruntime/onnxruntime.db (plus a persistent `deviceid`), writes
 // $TMPDIR/.ses and an empty $TMPDIR/mat-debug-<pid>.log, and uploads to Microsoft's collector.
 // ORT_DISABLE_TELEMETRY=1, set before onnxruntime initializes, keeps all of that from starting
-// (onnxruntime docs/Privacy.md, "Disabling Telemetry"); test/install.test.ts checks HOME and TMPDIR stay empty.
+// (onnxruntime docs/Privacy.md, "Disabling Telemetry"); test/evaluate-private.test.ts checks that HOME
+// and TMPDIR stay empty.
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { arch, platform } from 'node:os';
