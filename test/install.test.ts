@@ -124,6 +124,11 @@ describe('the tarball as a global command', () => {
     // The lock it wrote checks out with the installed copy (schemas, catalog and wasm found there).
     const verify = await run(bin, ['verify', 'X'], elsewhere);
     expect(verify.code, verify.stderr + verify.stdout).toBe(0);
+    // fetch reads the installed converters/<id>/checksums.tsv: HAM10000 is manual, so it prints the
+    // steps and exits 3 without touching the network.
+    const fetch = await run(bin, ['fetch', '--source', 'ham10000', '--dir', 'raw'], elsewhere);
+    expect(fetch.code, fetch.stderr).toBe(3);
+    expect(fetch.stdout + fetch.stderr).toContain('HAM10000_images_part_1.zip');
   }, 900_000);
 });
 
