@@ -34,7 +34,7 @@ function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = 
 function filesUnder(dir: string, keep: (path: string) => boolean = () => true): string[] {
   return readdirSync(join(ROOT, dir), { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile())
-    .map((e) => join(e.parentPath, e.name).slice(ROOT.length + 1))
+    .map((e) => join(e.parentPath ?? (e as unknown as { path: string }).path, e.name).slice(ROOT.length + 1)) // Dirent.path before Node 20.12
     .filter(keep);
 }
 
