@@ -193,7 +193,7 @@ describe('evaluate on the demo DermaMNIST (CPU)', () => {
     if (cudaProviderInstalled()) expect(cuda.code, cuda.stderr).toBe(0);
     else {
       expect(cuda.code).toBe(2);
-      expect(cuda.stderr).toMatch(/--onnxruntime-node-install=cuda12/);
+      expect(cuda.stderr).toMatch(/ONNXRUNTIME_NODE_INSTALL=cuda12 node \S+\/onnxruntime-node\/script\/install\.js/);
     }
   });
 

@@ -11,7 +11,7 @@
 // count-faithful fake (1,600 images of 400 patients) writes quickly.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import sharp from 'sharp';
+import { sharp } from '../../src/image/lazy-sharp.js';
 import type { FakeDownloadOptions } from '../../src/core/contract.js';
 import { csvRow } from '../../src/core/csv.js';
 import { rng, synthImage } from '../_kit/synth.js';

@@ -5,7 +5,7 @@
 // (alpha varies and must be ignored), one in fifty 1024x1024; patients with skewed follow-up counts.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import sharp from 'sharp';
+import { sharp } from '../../src/image/lazy-sharp.js';
 import type { FakeDownloadOptions } from '../../src/core/contract.js';
 import { rng, synthImage } from '../_kit/synth.js';
 import { FINDINGS, NO_FINDING, REAL_FINDING_COUNTS } from './spec.js';

@@ -6,7 +6,6 @@ import type { Item, ScanResult } from '../../src/core/contract.js';
 import type { NdArray } from '../../src/core/ndarray.js';
 import { DataError } from '../../src/core/errors.js';
 import { rasterToArray } from '../../src/image/raster.js';
-import { decodeImage } from '../../src/image/decode.js';
 import { oneImagePerSample, type ImageSample } from '../_kit/image-items.js';
 import { assertInputDir } from '../_kit/scan-helpers.js';
 import { UniqueIds, findRoot, readClassFolders, stem } from '../_kit/class-folders.js';
@@ -35,6 +34,7 @@ export async function scanPbc(inputDir: string): Promise<ScanResult> {
 /** Decode, refusing images too small for the 200 x 200 centre crop (Pillow would pad them with black). */
 export async function loadPbc(item: Item, bytes: readonly Uint8Array[]): Promise<NdArray> {
   const file = item.files[0]!;
+  const { decodeImage } = await import('../../src/image/decode.js'); // loads sharp: on first use, not with `list`
   const img = await decodeImage(bytes[0]!, file);
   if (img.width < CROP || img.height < CROP) {
     throw new DataError(`${file}: ${img.width}x${img.height} pixels, smaller than BloodMNIST's ${CROP}x${CROP} centre crop (PBC images are 360x363). Remove this file or replace it with the original.`);

@@ -4,14 +4,14 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import ort from 'onnxruntime-node';
+import type { InferenceSession } from 'onnxruntime-node';
 import { type DatasetInfo, type SplitName, type Task, labelColumns, isMultiLabel } from '../core/contract.js';
 import { DataError, UsageError } from '../core/errors.js';
 import { progressCounter, type OnProgress } from '../core/progress.js';
 import { type Activation, activationFor, applyActivation } from './activation.js';
 import { getMetrics, type Matrix, type Metrics } from './metrics.js';
 import { planInput, toModelInput } from './preprocess.js';
-import { type Device, type DeviceChoice, openSession } from './session.js';
+import { type Device, type DeviceChoice, loadOrt, openSession } from './session.js';
 import { openSplit } from './split-source.js';
 
 export const DEFAULT_BATCH = 256;
@@ -100,6 +100,7 @@ export async function evaluateModel(o: EvaluateOptions): Promise<EvaluateResult>
   const modelSha256 = createHash('sha256').update(modelBytes).digest('hex');
   const source = await openSplit({ root: o.root, flag: o.flag, size: o.size, split: o.split, spec: o.spec, format: o.format });
 
+  const ort = await loadOrt();
   const t0 = performance.now();
   let opened = await openSession(modelBytes, o.device ?? 'auto', modelName);
   const sessionSeconds = (performance.now() - t0) / 1000;
@@ -132,7 +133,7 @@ export async function evaluateModel(o: EvaluateOptions): Promise<EvaluateResult>
     toModelInput(b.pixels.subarray(0, b.count * itemBytes), b.count, layout, input);
     const feedDims = layout.fixedBatch === null ? [b.count, ...dims.slice(1)] : dims;
     const feed = { [meta.name]: new ort.Tensor('float32', layout.fixedBatch === null ? input.subarray(0, b.count * perImage) : input, feedDims) };
-    let out: ort.InferenceSession.OnnxValueMapType;
+    let out: InferenceSession.OnnxValueMapType;
     try {
       out = await opened.session.run(feed);
     } catch (err) {

@@ -6,23 +6,8 @@
 import { checkContainer, containerError } from './magic.js';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  AsyncByteQueue,
-  Field,
-  FixedSizeList,
-  Int32,
-  makeData,
-  RecordBatch,
-  RecordBatchFileWriter,
-  RecordBatchReader,
-  Schema,
-  Struct,
-  Uint8,
-  Utf8,
-  type Data,
-  type DataType,
-  type Vector,
-} from 'apache-arrow';
+import type * as Arrow from 'apache-arrow';
+import type { Data, DataType, Field, FixedSizeList, Schema, Uint8, Utf8, Vector } from 'apache-arrow';
 import { SPLITS, type SplitName, labelColumns } from '../core/contract.js';
 import { DataError } from '../core/errors.js';
 import {
@@ -41,8 +26,23 @@ import type { OutputFormat, ReadRecord, SinkContext, SinkRecord } from './sink.j
 
 export const TENSOR_EXTENSION = 'arrow.fixed_shape_tensor';
 
+// apache-arrow (some 150 modules, a quarter of a second) loads when an Arrow file is first written or
+// read: inspect, verify, diff and convert import this module whatever the format.
+let arrowModule: typeof Arrow | undefined;
+
+async function loadArrow(): Promise<typeof Arrow> {
+  return (arrowModule ??= await import('apache-arrow'));
+}
+
+/** apache-arrow, once loadArrow() has run (every path here starts at an async entry that awaits it). */
+function arrow(): typeof Arrow {
+  if (!arrowModule) throw new Error('internal: apache-arrow used before loadArrow()');
+  return arrowModule;
+}
+
 /** The Arrow schema of one split file. */
 export function arrowSchema(ctx: SinkContext, split: SplitName): Schema {
+  const { Field, FixedSizeList, Int32, Schema, Uint8, Utf8 } = arrow();
   const item = ctx.imageShape.reduce((a, b) => a * b, 1);
   const image = new Field(
     'image',
@@ -70,17 +70,26 @@ export function arrowSchema(ctx: SinkContext, split: SplitName): Schema {
 }
 
 /** Collects what the Arrow writer emits so the sink can write it to disk (and await it) after each batch. */
-class ChunkCollector extends AsyncByteQueue {
-  chunks: Uint8Array[] = [];
-  override write(value: Uint8Array): void {
-    if (value.byteLength > 0) this.chunks.push(value);
+interface ChunkCollector extends Arrow.AsyncByteQueue {
+  chunks: Uint8Array[];
+}
+
+function chunkCollector(): ChunkCollector {
+  // The writer takes its sink only if it is an AsyncByteQueue, a class of the lazily loaded module.
+  class Collector extends arrow().AsyncByteQueue implements ChunkCollector {
+    chunks: Uint8Array[] = [];
+    override write(value: Uint8Array): void {
+      if (value.byteLength > 0) this.chunks.push(value);
+    }
   }
+  return new Collector();
 }
 
 const utf8 = new TextEncoder();
 
 /** A Utf8 column of one batch, with a validity bitmap only when a value is null. */
 function utf8Data(values: (string | null)[]): Data<Utf8> {
+  const { makeData, Utf8 } = arrow();
   const encoded = values.map((v) => (v === null ? new Uint8Array(0) : utf8.encode(v)));
   const offsets = new Int32Array(values.length + 1);
   for (let i = 0; i < encoded.length; i++) offsets[i + 1] = offsets[i]! + encoded[i]!.length;
@@ -96,8 +105,8 @@ function utf8Data(values: (string | null)[]): Data<Utf8> {
 }
 
 class ArrowSplitWriter implements SplitFileWriter {
-  private readonly writer = new RecordBatchFileWriter();
-  private readonly sink = new ChunkCollector();
+  private readonly writer = new (arrow().RecordBatchFileWriter)();
+  private readonly sink = chunkCollector();
   private readonly rows: number;
   private readonly item: number;
   private readonly cols: number;
@@ -118,6 +127,7 @@ class ArrowSplitWriter implements SplitFileWriter {
   }
 
   static async open(ctx: SinkContext, split: SplitName, path: string): Promise<ArrowSplitWriter> {
+    await loadArrow();
     return new ArrowSplitWriter(await open(path, 'w'), arrowSchema(ctx, split), ctx);
   }
 
@@ -132,6 +142,7 @@ class ArrowSplitWriter implements SplitFileWriter {
 
   private async flushBatch(): Promise<void> {
     if (this.n === 0) return;
+    const { Int32, makeData, RecordBatch, Struct, Uint8 } = arrow();
     const n = this.n;
     const fields = this.schema.fields;
     const image = makeData({
@@ -246,6 +257,7 @@ export async function openArrowFile(path: string): Promise<ArrowFile> {
     throw new DataError(`${path}: cannot open (${err.code ?? err.message})`);
   });
   try {
+    const { RecordBatchReader } = await loadArrow();
     const reader = await RecordBatchReader.from(fh);
     await reader.open();
     if (!reader.isFile()) throw new DataError(`${path}: an Arrow stream, expected an Arrow IPC file`);

@@ -7,8 +7,8 @@
 import { checkContainer, containerError } from './magic.js';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects, type FileMetaData } from 'hyparquet';
-import { ByteWriter, ParquetWriter } from 'hyparquet-writer';
+import type { FileMetaData } from 'hyparquet';
+import type { ByteWriter, ParquetWriter } from 'hyparquet-writer';
 import { SPLITS, type SplitName, labelColumns } from '../core/contract.js';
 import { DataError, UsageError } from '../core/errors.js';
 import { TOOL_VERSION } from '../version.js';
@@ -30,6 +30,15 @@ import { pngFileName } from './png-folder.js';
 import type { OutputFormat, ReadRecord, SinkContext, SinkRecord } from './sink.js';
 
 export const HF_META_KEY = 'huggingface';
+
+// hyparquet and hyparquet-writer (some 80 modules) load when a Parquet file is first written or read:
+// inspect, verify, diff and convert import this module whatever the format.
+type Hyparquet = typeof import('hyparquet');
+type HyparquetWriter = typeof import('hyparquet-writer');
+let hyparquet: Promise<Hyparquet> | undefined;
+let hyparquetWriter: Promise<HyparquetWriter> | undefined;
+const loadHyparquet = (): Promise<Hyparquet> => (hyparquet ??= import('hyparquet'));
+const loadHyparquetWriter = (): Promise<HyparquetWriter> => (hyparquetWriter ??= import('hyparquet-writer'));
 /** The writer's schema element type (hyparquet-writer bundles its own hyparquet types). */
 type SchemaElement = ConstructorParameters<typeof ParquetWriter>[0]['schema'][number];
 export type ParquetCodec = 'SNAPPY' | 'UNCOMPRESSED';
@@ -122,21 +131,28 @@ function nested3d(pixels: Uint8Array, shape: readonly number[]): number[][][] {
 const is3d = (ctx: SinkContext): boolean => ctx.spec.dims === 3 && ctx.imageShape.length === 3;
 
 /** hyparquet-writer Writer that flushes each finished row group to a file, awaited before the next. */
-class FileByteWriter extends ByteWriter {
-  private pos = 0;
-  constructor(private readonly fh: FileHandle) {
-    super(1 << 20);
+interface FileByteWriter extends ByteWriter {
+  flush(): Promise<void>;
+}
+
+function fileByteWriter(w: HyparquetWriter, fh: FileHandle): FileByteWriter {
+  class FileWriter extends w.ByteWriter implements FileByteWriter {
+    private pos = 0;
+    constructor() {
+      super(1 << 20);
+    }
+    async flush(): Promise<void> {
+      const n = this.index;
+      if (n === 0) return;
+      await fh.write(new Uint8Array(this.buffer, 0, n), 0, n, this.pos);
+      this.pos += n;
+      this.index = 0;
+    }
+    override finish(): void {
+      // Flushed by the sink (asynchronously) after ParquetWriter.finish().
+    }
   }
-  async flush(): Promise<void> {
-    const n = this.index;
-    if (n === 0) return;
-    await this.fh.write(new Uint8Array(this.buffer, 0, n), 0, n, this.pos);
-    this.pos += n;
-    this.index = 0;
-  }
-  override finish(): void {
-    // Flushed by the sink (asynchronously) after ParquetWriter.finish().
-  }
+  return new FileWriter();
 }
 
 interface PendingRow extends Provenance {
@@ -175,9 +191,10 @@ class ParquetSplitWriter implements SplitFileWriter {
   static async open(ctx: SinkContext, split: SplitName, path: string): Promise<ParquetSplitWriter> {
     if (!is3d(ctx)) pngGeometry(ctx.imageShape, `--format parquet for ${ctx.spec.flag}`);
     const codec = parquetCodec(ctx);
+    const w = await loadHyparquetWriter();
     const fh = await open(path, 'w');
-    const out = new FileByteWriter(fh);
-    const pq = new ParquetWriter({
+    const out = fileByteWriter(w, fh);
+    const pq = new w.ParquetWriter({
       writer: out,
       schema: is3d(ctx) ? withArray3dImage(parquetSchema(labelColumns(ctx.spec))) : parquetSchema(labelColumns(ctx.spec)),
       codec,
@@ -274,6 +291,7 @@ interface ParquetRow {
 export async function openParquetFile(path: string): Promise<ParquetFile> {
   let metadata: FileMetaData;
   await checkContainer(path, 'parquet');
+  const { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } = await loadHyparquet();
   const file = await asyncBufferFromFile(path).catch((err: NodeJS.ErrnoException) => {
     throw new DataError(`${path}: cannot open (${err.code ?? err.message})`);
   });

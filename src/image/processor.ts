@@ -7,7 +7,6 @@ import type { Converter, Item, Region } from '../core/contract.js';
 import { DataError } from '../core/errors.js';
 import type { NdArray } from '../core/ndarray.js';
 import type { Recipe } from '../core/recipe.js';
-import { decodeImage } from './decode.js';
 import { RecipeInputError } from './ops/index.js';
 import { rasterToArray } from './raster.js';
 import { cutItem } from './recipe.js';
@@ -35,8 +34,12 @@ export interface ProcessorOptions {
   resampleThreads?: number;
 }
 
+// decode.js loads sharp, a native library: imported on the first decode, not by every command.
+let decodeModule: Promise<typeof import('./decode.js')> | undefined;
+
 /** The default load(): decode the item's first file as an image file, to uint8 [H, W, C]. */
 export async function loadImageItem(item: Item, bytes: readonly Uint8Array[]): Promise<NdArray> {
+  const { decodeImage } = await (decodeModule ??= import('./decode.js'));
   return rasterToArray(await decodeImage(bytes[0]!, item.files[0]!));
 }
 
