@@ -5,7 +5,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ham10000 } from '../converters/ham10000/index.js';
-import { formatBytes, formatDuration, ProgressReporter } from '../src/cli/progress.js';
+import { formatBytes } from '../src/cli/common.js';
+import { formatDuration, ProgressReporter } from '../src/cli/progress.js';
 import { progressCounter } from '../src/core/progress.js';
 import { cleanupTempDirs, cliAsync, tempDir, type Run } from './support/run-cli.js';
 

@@ -4,8 +4,8 @@ import { convert, MAX_WORKERS, validateSizes, type ConvertResult, type DatasetBu
 import { UsageError } from '../core/errors.js';
 import { getFormat } from '../formats/index.js';
 import { baseNameFor } from '../formats/sink.js';
-import { boundedInt, buildOptions, type CliCommand, lockOptions, optionalPath, parseList, parseSeed, parseSizes, parseSplit, printJson, QUIET_OPTION, refuseOverlap, requirePath, table } from './common.js';
-import { formatBytes, reporterFor } from './progress.js';
+import { boundedInt, buildOptions, type CliCommand, lockOptions, optionalPath, parseList, parseSeed, parseSizes, parseSplit, printJson, QUIET_OPTION, refuseOverlap, requirePath, table, formatBytes } from './common.js';
+import { reporterFor } from './progress.js';
 
 export function convertSummary(r: ConvertResult): Record<string, unknown> {
   return {

@@ -13,8 +13,7 @@ import { MEDMNIST_CITATION } from '../metadata/citations.js';
 import { splitRuleText } from '../metadata/dataset-metadata.js';
 import { PACKAGE_ROOT } from '../version.js';
 import { parseManifest, type DownloadKind, type GetMode } from '../fetch/manifest.js';
-import { type CliCommand, printJson, table } from './common.js';
-import { formatBytes } from './progress.js';
+import { type CliCommand, formatBytes, printJson, table } from './common.js';
 
 /** One row of `list --json`; snake_case keys follow MedMNIST's info.py (n_channels, n_samples). */
 export interface ListRow {

@@ -25,11 +25,15 @@ export const COMMANDS: readonly CommandEntry[] = [
     describe: 'Regenerate every dataset whose raw download is found, into one folder with one lock',
     load: async () => (await import('./build.js')).buildCommand,
   },
-  { command: 'list', describe: 'List the MedMNIST datasets and the sources that build them', load: async () => (await import('./list.js')).listCommand },
+  {
+    command: 'list [source]',
+    describe: 'List the MedMNIST datasets and the sources that build them (layout, downloads, licence); `list SOURCE` for one in full',
+    load: async () => (await import('./list.js')).listCommand,
+  },
   { command: 'demo', describe: 'Write fake downloads of every source, convert them and print a summary', load: async () => (await import('./demo.js')).demoCommand },
   {
     command: 'inspect <file>',
-    describe: 'Shapes, dtypes, counts and label histogram of an output (npz, arrow, parquet, PNG folder); optional montage',
+    describe: 'Shapes, dtypes, counts and label histogram of an output; a summary of any other file it writes (samples.csv, metadata, lock, plan, shard, cards)',
     load: async () => (await import('./inspect.js')).inspectCommand,
   },
   { command: 'verify <dir>', describe: 'Check every output in DIR against the lock (exit 1 on any difference)', load: async () => (await import('./verify.js')).verifyCommand },

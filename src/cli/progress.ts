@@ -5,6 +5,7 @@
 // MEDMNIST_BUILD_PROGRESS_MS=D[,I] sets the delay before a step shows and the interval between lines
 // (tests use 0 to see every event).
 import type { OnProgress, ProgressEvent } from '../core/progress.js';
+import { formatBytes } from './common.js';
 
 export type { OnProgress, ProgressEvent } from '../core/progress.js';
 
@@ -47,18 +48,6 @@ function envTiming(): { delayMs?: number; intervalMs?: number } {
   const [d, i] = v.split(',').map((x) => Number(x.trim()));
   if (d === undefined || !Number.isFinite(d) || d < 0) return {};
   return { delayMs: d, intervalMs: i !== undefined && Number.isFinite(i) && i >= 0 ? i : d };
-}
-
-export function formatBytes(n: number): string {
-  if (n < 1000) return `${Math.round(n)} B`;
-  const units = ['kB', 'MB', 'GB', 'TB'];
-  let v = n / 1000;
-  let u = 0;
-  while (v >= 1000 && u < units.length - 1) {
-    v /= 1000;
-    u++;
-  }
-  return `${v >= 100 ? v.toFixed(0) : v.toFixed(1)} ${units[u]}`;
 }
 
 export function formatDuration(seconds: number): string {
