@@ -131,7 +131,7 @@ function loadingSection(d: DatasetDocsInput): string[] {
   } else {
     out.push(
       'No size in this folder has Parquet files, so the front matter has no `configs`: build with `--format parquet` to load it with Hugging Face `datasets`. ' +
-        "Do not point `load_dataset` at this folder without configurations: its automatic file matching would read files of every size (and the metadata JSON) together.",
+        "Without configurations, `load_dataset` on this folder would fall back to matching file names, which can read files of several sizes, or the metadata JSON, as one dataset.",
       '',
     );
   }
@@ -140,12 +140,18 @@ function loadingSection(d: DatasetDocsInput): string[] {
   const base = s.metadataFile.name.replace(/\.json$/, '');
   if (present.has('npz')) out.push(`- NPZ (MedMNIST's own layout): ${code(`numpy.load("${base}.npz")`)} gives train_images, train_labels, val_images, val_labels, test_images, test_labels.`);
   if (present.has('arrow')) out.push(`- Arrow IPC: ${code(`pyarrow.ipc.open_file("${base}_train.arrow").read_all()`)}; the image column is an ${code('arrow.fixed_shape_tensor')} of uint8.`);
-  if (present.has('png')) out.push(`- PNG folders (the layout of ${code('python -m medmnist save')}): ${code(`${base}/`)} and ${code(`${base}.csv`)}.`);
-  out.push(
-    `- Arrow and Parquet files carry the size in their schema metadata (${code('medmnist:size')}, with ${code('medmnist:flag')}, ${code('medmnist:split')}, ${code('medmnist:tool_version')} and the ${code('medmnist')} JSON), ` +
-      `so files globbed across sizes can be told apart, e.g. DuckDB ${code(`select * from parquet_kv_metadata('${d.flag}_*.parquet')`)}.`,
-    '',
-  );
+  if (present.has('png')) {
+    const volume = s.metadata.shape.length === 3 && s.metadata.n_channels === 1;
+    out.push(`- Image folders (the layout of ${code('python -m medmnist save')}, one ${volume ? 'animated GIF' : 'PNG'} per sample): ${code(`${base}/`)} and ${code(`${base}.csv`)}.`);
+  }
+  if (present.has('arrow') || present.has('parquet')) {
+    const ext = present.has('parquet') ? 'parquet' : 'arrow';
+    out.push(
+      `- The Arrow and Parquet files carry their size in the schema metadata (${code('medmnist:size')}, with ${code('medmnist:flag')}, ${code('medmnist:split')}, ${code('medmnist:tool_version')} and the ${code('medmnist')} JSON), ` +
+        `so files globbed across sizes can be told apart${ext === 'parquet' ? `, e.g. DuckDB ${code(`select file_name, decode(value) from parquet_kv_metadata('${d.flag}_*.parquet') where decode(key) = 'medmnist:size'`)}` : ''}.`,
+    );
+  }
+  out.push('');
   return out;
 }
 
