@@ -300,12 +300,47 @@ describe('cards are outputs: locked, verified, deterministic, from the final loc
     const docs = lock.datasets[FLAG]!.docs!;
     expect([docs.card.name, docs.croissant.name]).toEqual(['dermamnist.card.md', 'dermamnist.croissant.json']);
     for (const o of [docs.card, docs.croissant]) expect((await sha256File(join(npzOnly, o.name))).sha256).toBe(o.sha256);
-    await convert(npzOnly, '--size', '28', '--format', 'npz', '--frozen');
+    // --force rebuilds under --frozen: the docs are written again and compared with the lock.
+    const again = await cliAsync(['convert', '--source', 'ham10000', '--input', raw, '--out', npzOnly, '--size', '28', '--format', 'npz', '--frozen', '--force']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toContain('dermamnist: rebuilding: --force');
     const card = join(npzOnly, `${FLAG}.card.md`);
-    await writeFile(card, (await readFile(card, 'utf8')) + '\nedited\n');
+    const original = await readFile(card, 'utf8');
+    await writeFile(card, original + '\nedited\n');
     const r = await cliAsync(['verify', npzOnly]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/modified: +dermamnist\.card\.md/);
+    // A lock whose card hash is not what this build writes (the edited card, locked): --frozen refuses.
+    const lockPath = join(npzOnly, 'datasets.lock.json');
+    const l = JSON.parse(await readFile(lockPath, 'utf8')) as { datasets: Record<string, { docs: { card: { bytes: number; sha256: string } } }> };
+    const edited = await sha256File(card);
+    l.datasets[FLAG]!.docs.card = { ...l.datasets[FLAG]!.docs.card, bytes: edited.bytes, sha256: edited.sha256 };
+    await writeFile(lockPath, JSON.stringify(l, null, 2) + '\n');
+    const refused = await cliAsync(['convert', '--source', 'ham10000', '--input', raw, '--out', npzOnly, '--size', '28', '--format', 'npz', '--frozen', '--force']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/--frozen: dataset cards differ from .*datasets\.lock\.json; nothing was written\.\n +dermamnist\.card\.md: would change/);
+    expect(await readFile(card, 'utf8')).toBe(original + '\nedited\n');
+  });
+
+  it('a folder that accumulates sizes across runs: the card describes all of them, configs only where Parquet is; --prune', async () => {
+    const acc = join(work, 'acc');
+    await convert(acc, '--size', '28', '--format', 'npz');
+    await convert(acc, '--size', '64', '--format', 'parquet');
+    const { yaml, body } = splitCard(await readCard(acc));
+    expect((parseYaml(yaml) as FrontMatter).configs!.map((c) => [c.config_name, c.data_files.map((f) => f.path)])).toEqual([
+      ['size_64', ['dermamnist_64_train.parquet', 'dermamnist_64_val.parquet', 'dermamnist_64_test.parquet']],
+    ]);
+    expect(body).toMatch(/\| 28 \| \[28, 28, 3\] \| npz \| dermamnist\.json, dermamnist\.npz \|/);
+    expect(body).toMatch(/\| 64 \| \[64, 64, 3\] \| parquet \| dermamnist_64\.json, dermamnist_64_train\.parquet/);
+    expect(body).toContain('Size(s) 28x28 have no Parquet files here and so no configuration');
+    const croissant = JSON.parse(await readFile(join(acc, `${FLAG}.croissant.json`), 'utf8')) as { distribution: { name: string }[] };
+    expect(croissant.distribution.map((d) => d.name)).toEqual(expect.arrayContaining(['dermamnist.npz', 'dermamnist.json', 'dermamnist_64_train.parquet']));
+    expect((await cliAsync(['verify', acc])).code).toBe(0);
+    // Pruned back to 28 px NPZ: no Parquet left, so no configs.
+    await convert(acc, '--size', '28', '--format', 'npz', '--prune');
+    expect((parseYaml(splitCard(await readCard(acc)).yaml) as FrontMatter).configs).toBeUndefined();
+    const v = await cliAsync(['verify', acc]);
+    expect(v.code, v.stdout + v.stderr).toBe(0);
   });
 
   it('describes every size of the final lock, reading an earlier run\'s F_S.json from the folder', async () => {
