@@ -355,6 +355,16 @@ describe('cards are outputs: locked, verified, deterministic, from the final loc
     for (const n of names) expect(await readFile(join(staging, n), 'utf8')).toBe(await readFile(join(two, n), 'utf8'));
     const updated = await readLock(lockCopy);
     expect(updated.datasets[FLAG]!.docs).toEqual((await readLock(join(two, 'datasets.lock.json'))).datasets[FLAG]!.docs);
+    // Without a lock (the engine's lock: false), the docs describe the run's own files: here the same.
+    const entry = updated.datasets[FLAG]!;
+    const flat = (xs: { name: string; bytes: number; sha256: string }[]) => xs.map(({ name, bytes, sha256 }) => ({ name, bytes, sha256 }));
+    const bySize = Object.fromEntries(Object.entries(entry.sizes).map(([k, v]) => [Number(k), flat(Object.values(v.formats).flatMap((x) => x.files))]));
+    const files = flat([entry.samplesCsv, ...Object.values(entry.sizes).flatMap((v) => [v.metadata, ...Object.values(v.formats).flatMap((x) => x.files)])]);
+    const alone = await mkdtemp(join(work, 'nolock-'));
+    for (const f of files) await copyFile(join(two, f.name), join(alone, f.name));
+    const unlocked = { flag: FLAG, files, bySize } as unknown as DatasetBuild;
+    expect(await writeDatasetDocs({ builds: [unlocked], dir: alone, out: alone, lock: null })).toEqual(names);
+    for (const n of names) expect(await readFile(join(alone, n), 'utf8')).toBe(await readFile(join(two, n), 'utf8'));
     // An earlier size whose F_S.json no longer matches the lock stops the run, naming the file.
     const bad = await mkdtemp(join(work, 'bad-'));
     await copyFile(join(two, 'datasets.lock.json'), join(bad, 'lock.json'));
