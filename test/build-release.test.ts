@@ -129,7 +129,7 @@ describe('build', () => {
     expect(s['bloodmnist']).toBe('built');
     expect(s['breastmnist']).toBe('pruned');
     const names = (await readdir(out)).filter((n) => !n.startsWith('.')).sort();
-    expect(names).toEqual(['bloodmnist.samples.csv', 'bloodmnist_64.json', 'bloodmnist_64_test.parquet', 'bloodmnist_64_train.parquet', 'bloodmnist_64_val.parquet', 'datasets.lock.json']);
+    expect(names).toEqual(['bloodmnist.card.md', 'bloodmnist.croissant.json', 'bloodmnist.samples.csv', 'bloodmnist_64.json', 'bloodmnist_64_test.parquet', 'bloodmnist_64_train.parquet', 'bloodmnist_64_val.parquet', 'datasets.lock.json']);
     const v = await cliAsync(['verify', out], { env });
     expect(v.code, v.stdout + v.stderr).toBe(0);
   }, 300_000);

@@ -56,7 +56,7 @@ print(json.dumps(res))`,
 
   test('samples.csv carries provenance; F_S.json is valid, licensed and cited', () => {
     const csv = readFileSync(join(out, 'dermamnist.samples.csv'), 'utf8').split('\n');
-    expect(csv[0]).toBe('split,index,image_id,label,lesion_id,dx,dx_type,age,sex,localization,dataset');
+    expect(csv[0]).toBe('split,index,image_id,label,group_id,fine_label,dx_type,age,sex,localization,dataset');
     expect(csv[1]).toMatch(/^train,0,ISIC_\d{7},[0-6],HAM_\d{7},(akiec|bcc|bkl|df|mel|nv|vasc),/);
     const meta = JSON.parse(readFileSync(join(out, 'dermamnist_64.json'), 'utf8')) as Record<string, any>;
     assertValid('dataset-metadata.schema.json', meta, 'dermamnist_64.json');

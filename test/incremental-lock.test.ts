@@ -58,7 +58,7 @@ describe('incremental lock', () => {
     expect(p.code, p.stderr).toBe(0);
     expect(p.stderr).toMatch(/--prune drops: 28 npz/);
     expect(formatsBySize(await lockOf(out))).toEqual({ '64': ['parquet'] });
-    expect(await outputs(out)).toEqual(['datasets.lock.json', 'dermamnist.samples.csv', 'dermamnist_64.json', 'dermamnist_64_test.parquet', 'dermamnist_64_train.parquet', 'dermamnist_64_val.parquet']);
+    expect(await outputs(out)).toEqual(['datasets.lock.json', 'dermamnist.card.md', 'dermamnist.croissant.json', 'dermamnist.samples.csv', 'dermamnist_64.json', 'dermamnist_64_test.parquet', 'dermamnist_64_train.parquet', 'dermamnist_64_val.parquet']);
     const v2 = cli('verify', out);
     expect(v2.code, v2.stdout + v2.stderr).toBe(0);
   });

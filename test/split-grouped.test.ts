@@ -194,9 +194,9 @@ describe('grouped split through the CLI on HAM10000', () => {
     expect(rows.length).toBe(40);
     const where = new Map<string, string>();
     for (const row of rows) {
-      expect(where.get(String(row['lesion_id'])) ?? row.split).toBe(row.split);
-      where.set(String(row['lesion_id']), row.split);
+      expect(where.get(String(row['group_id'])) ?? row.split).toBe(row.split);
+      where.set(String(row['group_id']), row.split);
     }
-    expect(new Set(rows.map((r) => r['lesion_id'])).size).toBeLessThan(40);
+    expect(new Set(rows.map((r) => r['group_id'])).size).toBeLessThan(40);
   });
 });

@@ -12,7 +12,7 @@ const fx = convertedFixture('verify');
 
 function outputNames(l: Lockfile): string[] {
   const d = l.datasets['dermamnist']!;
-  return [d.samplesCsv, ...Object.values(d.sizes).flatMap((s) => [s.metadata, ...Object.values(s.formats).flatMap((f) => f.files)])].map((o) => o.name);
+  return [d.samplesCsv, ...(d.docs ? [d.docs.card, d.docs.croissant] : []), ...Object.values(d.sizes).flatMap((s) => [s.metadata, ...Object.values(s.formats).flatMap((f) => f.files)])].map((o) => o.name);
 }
 
 describe('verify', () => {
@@ -20,12 +20,12 @@ describe('verify', () => {
     const r = cli('verify', fx.out, '--content', '--inputs', fx.raw);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/verify: 5 outputs, 2 decoded contents, 41 raw inputs match /);
+    expect(r.stderr).toMatch(/verify: 7 outputs, 2 decoded contents, 41 raw inputs match /);
   });
 
   it('reports a flipped byte in any output with the file name', async () => {
     const names = outputNames(fx.lock).sort();
-    expect(names).toEqual(['dermamnist.json', 'dermamnist.npz', 'dermamnist.samples.csv', 'dermamnist_64.json', 'dermamnist_64.npz']);
+    expect(names).toEqual(['dermamnist.card.md', 'dermamnist.croissant.json', 'dermamnist.json', 'dermamnist.npz', 'dermamnist.samples.csv', 'dermamnist_64.json', 'dermamnist_64.npz']);
     // One byte flipped in every output at once: each must be named, none masks another.
     const dir = await copyDir(fx.out, join(fx.tmp, 'flipped'));
     for (const name of names) await flipByte(join(dir, name));

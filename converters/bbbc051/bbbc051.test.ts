@@ -103,8 +103,8 @@ print(json.dumps(res))`,
     for (let c = 0; c < 8; c++) expect(text).toMatch(new RegExp(`\\n${c}\\s+.*\\s${perClass[c]}\\s*\\n`));
     for (const r of rows['tissuemnist']!) {
       const [specimen, folder] = r.image_id.split('/');
-      expect(r['specimen']).toBe(specimen);
-      expect(r['cell_type_folder']).toBe(folder);
+      expect(r['group_id']).toBe(specimen);
+      expect(r['fine_label']).toBe(folder);
       expect(TYPE_FOLDERS[folder!]).toBe(Number(r.label));
     }
   });

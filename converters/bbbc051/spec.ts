@@ -72,5 +72,7 @@ export const tissuemnist: DatasetSpec = {
   split: { rule: 'ratio-7-1-2', stratify: 'label' },
   recipe: [{ op: 'project', reduce: 'max', axis: 0 }, { op: 'resize', filter: 'bicubic' }],
   groupName: 'specimen',
+  groupDescription: 'BBBC051 specimen folder (F33, F44, F59...) the cell was imaged in',
   fineLabelName: 'cell_type_folder',
+  fineLabelDescription: 'BBBC051 cell-type folder the TIFF stack lies in, which sets the label',
 };

@@ -46,8 +46,8 @@ describe('busi: source-specific', () => {
     for (const row of rows) {
       expect(String(row.image_id)).toMatch(/^(benign|malignant|normal) \(\d+\)$/);
       expect(String(row.image_id)).not.toContain('_mask');
-      expect(row['busi_class']).toBe(String(row.image_id).split(' ')[0]);
-      expect(row.label).toBe(row['busi_class'] === 'malignant' ? '0' : '1');
+      expect(row['fine_label']).toBe(String(row.image_id).split(' ')[0]);
+      expect(row.label).toBe(row['fine_label'] === 'malignant' ? '0' : '1');
     }
     expect(rows.find((r) => r.image_id === 'benign (2)')?.['masks']).toBe('2');
     expect(rows.find((r) => r.image_id === 'benign (1)')?.['masks']).toBe('1');

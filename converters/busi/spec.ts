@@ -40,5 +40,6 @@ export const breastmnist: DatasetSpec = {
   split: { rule: 'ratio-7-1-2', stratify: 'label' },
   recipe: [{ op: 'convert', mode: 'L' }, { op: 'resize', filter: 'bicubic' }],
   fineLabelName: 'busi_class',
+  fineLabelDescription: 'BUSI class folder (benign, malignant, normal); the label merges normal and benign',
   metaColumns: ['masks'],
 };

@@ -51,6 +51,8 @@ export const retinamnist: DatasetSpec = {
   split: { rule: 'by-group', stratify: 'label', targets: { train: 1080, val: 120, test: 400 }, sourceTest: true },
   recipe: [{ op: 'convert', mode: 'RGB' }, { op: 'square-crop' }, { op: 'resize', filter: 'bicubic' }],
   groupName: 'patient_id',
+  groupDescription: 'DeepDRiD patient_id: the patient the image belongs to (several images of both eyes each)',
   fineLabelName: 'label_source',
+  fineLabelDescription: 'DeepDRiD grade column the label was read from (the eye\'s own left_eye_DR_Level / right_eye_DR_Level, else patient_DR_Level)',
   metaColumns: [...GRADE_COLUMNS, ...QUALITY_COLUMNS, 'path_note'],
 };

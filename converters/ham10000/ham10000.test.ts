@@ -88,10 +88,10 @@ print(sorted({(i.format, i.mode, i.size) for i in ims}))`,
     const dxOf = new Map<string, string>();
     for (const r of rows) {
       expect(String(r.image_id)).toMatch(/^ISIC_\d{7}$/);
-      expect(String(r['lesion_id'])).toMatch(/^HAM_\d{7}$/);
-      expect(['akiec', 'bcc', 'bkl', 'df', 'mel', 'nv', 'vasc'][Number(r.label)]).toBe(r['dx']);
-      expect(dxOf.get(String(r['lesion_id'])) ?? r['dx']).toBe(r['dx']);
-      dxOf.set(String(r['lesion_id']), String(r['dx']));
+      expect(String(r['group_id'])).toMatch(/^HAM_\d{7}$/);
+      expect(['akiec', 'bcc', 'bkl', 'df', 'mel', 'nv', 'vasc'][Number(r.label)]).toBe(r['fine_label']);
+      expect(dxOf.get(String(r['group_id'])) ?? r['fine_label']).toBe(r['fine_label']);
+      dxOf.set(String(r['group_id']), String(r['fine_label']));
     }
   });
 });

@@ -40,6 +40,8 @@ export const dermamnist: DatasetSpec = {
   split: { rule: 'ratio-7-1-2', stratify: 'label' },
   recipe: [{ op: 'convert', mode: 'RGB' }, { op: 'resize', filter: 'bicubic' }],
   groupName: 'lesion_id',
+  groupDescription: 'HAM10000 lesion_id (HAM_...): the skin lesion the image shows; one lesion can have several images',
   fineLabelName: 'dx',
+  fineLabelDescription: 'HAM10000 dx: the diagnosis code (akiec, bcc, bkl, df, mel, nv, vasc), whose alphabetical index is the label',
   metaColumns: ['dx_type', 'age', 'sex', 'localization', 'dataset'],
 };

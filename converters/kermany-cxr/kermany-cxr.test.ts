@@ -65,8 +65,8 @@ describe('kermany-cxr: source-specific', () => {
   it('findings and patient ids come from the file names', async () => {
     const rows = (await fx.converted()).rows['pneumoniamnist']!;
     for (const row of rows) {
-      expect(row['finding']).toBe(row.label === '0' ? 'normal' : String(row.image_id).includes('virus') ? 'virus' : 'bacteria');
-      expect(row['patient_id']).not.toBe('');
+      expect(row['fine_label']).toBe(row.label === '0' ? 'normal' : String(row.image_id).includes('virus') ? 'virus' : 'bacteria');
+      expect(row['group_id']).not.toBe('');
     }
   });
 

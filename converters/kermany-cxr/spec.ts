@@ -33,6 +33,8 @@ export const pneumoniamnist: DatasetSpec = {
   split: { rule: 'source-test-9-1', stratify: 'label' },
   recipe: [{ op: 'convert', mode: 'L' }, { op: 'square-crop' }, { op: 'resize', filter: 'bicubic' }],
   groupName: 'patient_id',
+  groupDescription: 'ChestXRay2017 patient id read from the file name (person<n> for pneumonia, IM-<n> or NORMAL2-IM-<n> for normal images); empty where the name carries none',
   fineLabelName: 'finding',
+  fineLabelDescription: 'ChestXRay2017 finding from the file name: normal, bacteria or virus (else the class folder, lower case)',
   metaColumns: ['source_folder'],
 };

@@ -55,7 +55,7 @@ describe('kermany-oct: source-specific', () => {
     // Pillow-exactness at 28 and 64: the harness. Test split = source test: the harness too (source-test-9-1).
     const rows = (await fx.converted()).rows['octmnist']!;
     for (const row of rows) {
-      expect(String(row.image_id)).toMatch(new RegExp(`^[A-Z]+-${row['patient_id']}-\\d+$`));
+      expect(String(row.image_id)).toMatch(new RegExp(`^[A-Z]+-${row['group_id']}-\\d+$`));
       expect(row['source_folder'] === 'test').toBe(row.split === 'test');
     }
   });
@@ -82,13 +82,13 @@ describe('kermany-oct: source-specific', () => {
     const rows = await readSamplesCsv(join(out, 'octmnist.samples.csv'));
     const splitOf = new Map<string, string>();
     for (const row of rows) {
-      const p = String(row['patient_id']);
+      const p = String(row['group_id']);
       expect(splitOf.get(p) ?? row.split).toBe(row.split);
       splitOf.set(p, row.split);
     }
     // The fake puts one patient in both OCT2017/train and OCT2017/test: all its images go to test.
-    const testPatients = new Set(rows.filter((r) => r['source_folder'] === 'test').map((r) => String(r['patient_id'])));
-    const leaked = rows.filter((r) => r['source_folder'] === 'train' && testPatients.has(String(r['patient_id'])));
+    const testPatients = new Set(rows.filter((r) => r['source_folder'] === 'test').map((r) => String(r['group_id'])));
+    const leaked = rows.filter((r) => r['source_folder'] === 'train' && testPatients.has(String(r['group_id'])));
     expect(leaked.length).toBeGreaterThan(0);
     expect(leaked.every((r) => r.split === 'test')).toBe(true);
     expect(rows.length).toBe((await fx.scan()).samples['octmnist']!.length);

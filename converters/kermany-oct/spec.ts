@@ -43,5 +43,6 @@ export const octmnist: DatasetSpec = {
   split: { rule: 'source-test-9-1', stratify: 'label' },
   recipe: [{ op: 'convert', mode: 'L' }, { op: 'square-crop' }, { op: 'resize', filter: 'bicubic' }],
   groupName: 'patient_id',
+  groupDescription: 'OCT2017 patient id read from the file name (<CLASS>-<patient id>-<n>.jpeg)',
   metaColumns: ['source_folder'],
 };

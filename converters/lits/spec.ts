@@ -95,12 +95,14 @@ const SPLIT: SplitRule = { rule: 'by-group-count', stratify: 'none', groups: { t
 const RECIPE_2D: Recipe = [{ op: 'window', ...WINDOW }, { op: 'box-crop' }, { op: 'drop-blank' }, { op: 'resize', filter: 'bicubic' }];
 const RECIPE_3D: Recipe = [{ op: 'window', ...WINDOW }, { op: 'box-crop' }, { op: 'drop-blank' }, { op: 'resize3d', filter: 'bicubic' }];
 
+/** What group_id holds for the LiTS datasets. */
+const LITS_SCAN = 'LiTS CT scan the sample is cut from: train-<n> (training volume-<n>) or test-<n> (test-volume-<n>)';
 const META_2D = ['volume', 'organ_id', 'view', 'slice', 'box'];
 
-export const organamnist: DatasetSpec = { ...datasetInfo('organamnist'), recipe: RECIPE_2D, split: SPLIT, groupName: 'scan', metaColumns: META_2D };
-export const organcmnist: DatasetSpec = { ...datasetInfo('organcmnist'), recipe: RECIPE_2D, split: SPLIT, groupName: 'scan', metaColumns: META_2D };
-export const organsmnist: DatasetSpec = { ...datasetInfo('organsmnist'), recipe: RECIPE_2D, split: SPLIT, groupName: 'scan', metaColumns: META_2D };
-export const organmnist3d: DatasetSpec = { ...datasetInfo('organmnist3d'), recipe: RECIPE_3D, split: SPLIT, groupName: 'scan', metaColumns: ['volume', 'organ_id', 'box'] };
+export const organamnist: DatasetSpec = { ...datasetInfo('organamnist'), recipe: RECIPE_2D, split: SPLIT, groupName: 'scan', groupDescription: LITS_SCAN, metaColumns: META_2D };
+export const organcmnist: DatasetSpec = { ...datasetInfo('organcmnist'), recipe: RECIPE_2D, split: SPLIT, groupName: 'scan', groupDescription: LITS_SCAN, metaColumns: META_2D };
+export const organsmnist: DatasetSpec = { ...datasetInfo('organsmnist'), recipe: RECIPE_2D, split: SPLIT, groupName: 'scan', groupDescription: LITS_SCAN, metaColumns: META_2D };
+export const organmnist3d: DatasetSpec = { ...datasetInfo('organmnist3d'), recipe: RECIPE_3D, split: SPLIT, groupName: 'scan', groupDescription: LITS_SCAN, metaColumns: ['volume', 'organ_id', 'box'] };
 
 /** The 2D dataset of each view. */
 export const VIEW_DATASET: Record<View, DatasetSpec> = { axial: organamnist, coronal: organcmnist, sagittal: organsmnist };

@@ -173,21 +173,21 @@ print(sorted(c.items()))`,
     expect(chestmnist.labels).toHaveLength(14);
     expect(FINDINGS.map((f) => f.toLowerCase().replace('pleural_thickening', 'pleural'))).toEqual([...chestmnist.labels]);
     for (const r of rows) {
-      const want = FINDINGS.map((f) => (String(r['finding_labels']).split('|').includes(f) ? 1 : 0)).join('_');
+      const want = FINDINGS.map((f) => (String(r['fine_label']).split('|').includes(f) ? 1 : 0)).join('_');
       expect(r.label, r.image_id).toBe(want);
       expect(String(r.image_id)).toMatch(/^\d{8}_\d{3}$/);
-      expect(r['patient_id']).toBe(String(r.image_id).slice(0, 8));
+      expect(r['group_id']).toBe(String(r.image_id).slice(0, 8));
       expect(r['follow_up']).toBe(String(Number(String(r.image_id).slice(9))));
       expect(['M', 'F']).toContain(r['sex']);
       expect(['PA', 'AP']).toContain(r['view_position']);
       expect(r['pixel_spacing_y']).toMatch(/^0\.1/);
     }
-    expect(rows.some((r) => r['finding_labels'] === 'No Finding')).toBe(true);
+    expect(rows.some((r) => r['fine_label'] === 'No Finding')).toBe(true);
   });
 
   it('official on the fake: whole patients per split, sizes scaled from 78,468 / 11,219 / 22,433, deterministic', async () => {
     const { out, rows } = { ...(await fx.converted()), rows: (await fx.converted()).rows['chestmnist']! };
-    expect(patientsDisjoint(rows.map((r) => ({ split: r.split, group: String(r['patient_id']) })))).toBe(true);
+    expect(patientsDisjoint(rows.map((r) => ({ split: r.split, group: String(r['group_id']) })))).toBe(true);
     const counts = { train: 0, val: 0, test: 0 };
     for (const r of rows) counts[r.split as keyof typeof counts]++;
     // 120 * 78468 / 112120 = 83.98, * 11219 / 112120 = 12.01, * 22433 / 112120 = 24.01 (largest remainder).
@@ -246,7 +246,7 @@ print(sorted(c.items()))`,
     expect(r.stderr).toMatch(new RegExp(`^chestmnist +28 +npz +${train} +${val} +${test} +1 `, 'm'));
     expect(rows.filter((x) => x.split === 'train')).toHaveLength(Math.trunc(n * 0.875));
     expect(rows.filter((x) => x.split === 'val')).toHaveLength(n - Math.trunc(n * 0.875));
-    expect(patientsDisjoint(rows.filter((x) => x.split !== 'test').map((x) => ({ split: x.split, group: String(x['patient_id']) })))).toBe(true);
+    expect(patientsDisjoint(rows.filter((x) => x.split !== 'test').map((x) => ({ split: x.split, group: String(x['group_id']) })))).toBe(true);
     const meta = JSON.parse(readFileSync(join(out, 'chestmnist.json'), 'utf8')) as { split: { strategy: string; rule: string } };
     expect(meta.split).toMatchObject({ strategy: 'source', rule: expect.stringMatching(/^source test list = test; the rest: train = trunc\(n\*0\.875\)/) });
   });

@@ -76,6 +76,8 @@ export const chestmnist: DatasetSpec = {
   split: { rule: 'by-group', stratify: 'labels', targets: { train: 78468, val: 11219, test: 22433 } },
   recipe: [{ op: 'convert', mode: 'L' }, { op: 'resize', filter: 'bicubic' }],
   groupName: 'patient_id',
+  groupDescription: 'ChestX-ray14 Patient ID (8 digits, zero-padded)',
   fineLabelName: 'finding_labels',
+  fineLabelDescription: 'ChestX-ray14 Finding Labels: the findings joined by | (or No Finding), from which the 14 binary labels are set',
   metaColumns: ['follow_up', 'age', 'sex', 'view_position', 'original_width', 'original_height', 'pixel_spacing_x', 'pixel_spacing_y', 'nih_list'],
 };

@@ -102,10 +102,17 @@ export type SplitRule =
 export interface DatasetSpec extends DatasetInfo {
   recipe: Recipe;
   split: SplitRule;
-  /** Name of the group column (lesion_id, patient_id...) in samples.csv, if the source has groups. */
+  /**
+   * The source's name for its groups (lesion_id, patient_id...), if it has them. Every output calls the
+   * column group_id; F_S.json and the dataset card record this name and the description below.
+   */
   groupName?: string;
-  /** Name of the fine label column in samples.csv, if any. */
+  /** What group_id holds for this source, e.g. "HAM10000 lesion_id (HAM_...): the skin lesion ...". */
+  groupDescription?: string;
+  /** The source's name for its fine label (dx, finding...), if any; the column is called fine_label. */
   fineLabelName?: string;
+  /** What fine_label holds for this source. */
+  fineLabelDescription?: string;
   /** Extra per-sample metadata columns, in samples.csv order. */
   metaColumns?: string[];
 }

@@ -17,6 +17,7 @@ import { testPoint } from '../core/test-hooks.js';
 import { progressCounter, type OnProgress } from '../core/progress.js';
 import { buildDatasetMetadata, type FileRecord } from '../metadata/dataset-metadata.js';
 import { samplesCsvLines } from '../metadata/samples-csv.js';
+import { writeDatasetDocs } from './docs.js';
 import type { HashedFile } from './items.js';
 import { absoluteInput, specOf, splitOf, type BuildPlan, type PlanDataset } from './plan.js';
 
@@ -141,6 +142,8 @@ async function packLocked(plan: BuildPlan, converter: Converter, source: RecordS
     testPoint('lock-staging');
     staged = locker ? await locker.stage(tx.path(STAGED_LOCK)) : null;
     testPoint('lock-staged');
+    // Dataset cards and Croissant files, from the lock the commit leaves (src/engine/docs.ts).
+    written.push(...(await writeDatasetDocs({ builds, dir: tx.tmpDir, out: opts.out, lock: staged ? { path: staged.staged, mode: 'update' } : lockPath && opts.frozen ? { path: lockPath, mode: 'frozen' } : null })));
     await tx.commit(written, staged && lockPath ? { staged: staged.staged, to: lockPath } : undefined, staged?.remove ?? []);
   } catch (err) {
     const committed = tx.committed;

@@ -13,6 +13,7 @@ import { DataError } from '../core/errors.js';
 import {
   batchRows,
   embeddedInfo,
+  flatMetadata,
   MEDMNIST_META_KEY,
   parseEmbeddedInfo,
   PerSplitSink,
@@ -65,7 +66,7 @@ export function arrowSchema(ctx: SinkContext, split: SplitName): Schema {
       new Field('group_id', new Utf8(), true),
       new Field('fine_label', new Utf8(), true),
     ],
-    new Map([[MEDMNIST_META_KEY, JSON.stringify(embeddedInfo(ctx, split))]]),
+    new Map([[MEDMNIST_META_KEY, JSON.stringify(embeddedInfo(ctx, split))], ...flatMetadata(ctx, split)]),
   );
 }
 

@@ -3,6 +3,7 @@
 import { join } from 'node:path';
 import { SPLITS, type DatasetSpec, type SplitName, labelColumns } from '../core/contract.js';
 import { DataError } from '../core/errors.js';
+import { TOOL_VERSION } from '../version.js';
 import type { DatasetSink, SinkContext, SinkRecord } from './sink.js';
 
 /** Bytes of raw pixels buffered before a record batch / row group is written (memory bound per sink). */
@@ -59,9 +60,11 @@ export interface EmbeddedInfo {
   labels: string[];
   split: SplitName;
   n_samples: number;
-  /** Names of the group and fine-label columns in the source (lesion_id, dx...), when it has them. */
+  /** The source's names for what group_id and fine_label hold (lesion_id, dx...), when it has them. */
   group_name?: string;
   fine_label_name?: string;
+  /** medmnist-build version that wrote the file. */
+  tool_version?: string;
 }
 
 export function embeddedInfo(ctx: SinkContext, split: SplitName): EmbeddedInfo {
@@ -78,7 +81,22 @@ export function embeddedInfo(ctx: SinkContext, split: SplitName): EmbeddedInfo {
     n_samples: ctx.counts[split],
     ...(spec.groupName ? { group_name: spec.groupName } : {}),
     ...(spec.fineLabelName ? { fine_label_name: spec.fineLabelName } : {}),
+    tool_version: TOOL_VERSION,
   };
+}
+
+/**
+ * Flat schema metadata keys beside the `medmnist` JSON, so a reader that globs several sizes
+ * (`dermamnist_*.parquet` matches dermamnist_train and dermamnist_64_train) tells them apart without
+ * parsing JSON: DuckDB `parquet_kv_metadata()`, pyarrow `schema.metadata`, apache-arrow `schema.metadata`.
+ */
+export function flatMetadata(ctx: SinkContext, split: SplitName): [string, string][] {
+  return [
+    ['medmnist:flag', ctx.spec.flag],
+    ['medmnist:size', String(ctx.size)],
+    ['medmnist:split', split],
+    ['medmnist:tool_version', TOOL_VERSION],
+  ];
 }
 
 /** Parse and check the embedded metadata of a file. */

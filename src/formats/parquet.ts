@@ -15,6 +15,7 @@ import { TOOL_VERSION } from '../version.js';
 import {
   batchRows,
   embeddedInfo,
+  flatMetadata,
   MEDMNIST_META_KEY,
   parseEmbeddedInfo,
   PerSplitSink,
@@ -202,6 +203,7 @@ class ParquetSplitWriter implements SplitFileWriter {
       kvMetadata: [
         { key: HF_META_KEY, value: JSON.stringify(is3d(ctx) ? array3dFeatures(ctx) : huggingFaceFeatures(ctx)) },
         { key: MEDMNIST_META_KEY, value: JSON.stringify(embeddedInfo(ctx, split)) },
+        ...flatMetadata(ctx, split).map(([key, value]) => ({ key, value })),
       ],
       createdBy: `medmnist-build version ${TOOL_VERSION}`,
     });

@@ -52,8 +52,12 @@ export function outputNames(flag: string, d: LockDataset | undefined): Set<strin
   return new Set(d ? expectedOutputs(flag, d).map((e) => e.output.name) : []);
 }
 
-/** Outputs the previous entry listed that the new one does not: to delete in the same commit. */
+/**
+ * Outputs the previous entry listed that the new one does not: to delete in the same commit. The card
+ * and Croissant file are not among them: the run writes them anew from the new lock (src/engine/docs.ts).
+ */
 export function droppedOutputs(flag: string, prev: LockDataset | undefined, next: LockDataset | undefined): string[] {
   const keep = outputNames(flag, next);
+  for (const d of [prev?.docs?.card, prev?.docs?.croissant]) if (d) keep.add(d.name);
   return [...outputNames(flag, prev)].filter((n) => !keep.has(n)).sort();
 }

@@ -71,6 +71,11 @@ export interface LockSize {
   semantic?: SemanticFingerprint;
 }
 
+export interface LockDocs {
+  card: LockOutput;
+  croissant: LockOutput;
+}
+
 export interface LockDataset {
   source: string;
   inputs: LockInputs;
@@ -78,6 +83,8 @@ export interface LockDataset {
   recipeSha256: string;
   counts: Record<SplitName, number>;
   samplesCsv: LockOutput;
+  /** Dataset card and Croissant file (src/engine/docs.ts), describing every size and format listed here. */
+  docs?: LockDocs;
   /** Keyed by the size in pixels, as a decimal string. */
   sizes: Record<string, LockSize>;
   semantic?: SemanticFingerprint;

@@ -1,8 +1,9 @@
 // F_S.json: everything a user needs to know about one built dataset at one size (design §5).
-import type { DatasetSpec, SourceInfo } from '../core/contract.js';
+import type { DatasetSpec, LicenseInfo, Recipe, SourceInfo, SplitCounts } from '../core/contract.js';
 import { describeRecipe } from '../core/recipe.js';
 import { TOOL_VERSION } from '../version.js';
 import { MEDMNIST_CITATION } from './citations.js';
+import { provenanceColumns, type ProvenanceColumn } from './samples-csv.js';
 import { assertValid } from './schemas.js';
 
 export interface FileRecord {
@@ -56,9 +57,32 @@ export function splitRuleText(spec: DatasetSpec, strategy: string): string {
   }
 }
 
-export function buildDatasetMetadata(m: DatasetMetadataInput): Record<string, unknown> {
+/** F_S.json as written (schemas/dataset-metadata.schema.json). */
+export interface DatasetMetadata {
+  schemaVersion: 1;
+  flag: string;
+  title: string;
+  task: DatasetSpec['task'];
+  labels: Record<string, string>;
+  n_channels: 1 | 3;
+  size: number;
+  shape: number[];
+  n_dropped_blank?: SplitCounts;
+  n_samples: SplitCounts;
+  official_n_samples: SplitCounts;
+  license: LicenseInfo;
+  sources: { id: string; name: string; homepage: string; doi?: string; license: LicenseInfo; citation: string }[];
+  citations: string[];
+  preprocessing: { ops: Recipe; order: string };
+  split: { strategy: string; seed: number; rule: string };
+  provenance: { samples_csv: string; columns: ProvenanceColumn[] };
+  tool: { name: 'medmnist-build'; version: string };
+  files: FileRecord[];
+}
+
+export function buildDatasetMetadata(m: DatasetMetadataInput): DatasetMetadata {
   const { spec, source } = m;
-  const doc = {
+  const doc: DatasetMetadata = {
     schemaVersion: 1,
     flag: spec.flag,
     title: spec.title,
@@ -84,6 +108,9 @@ export function buildDatasetMetadata(m: DatasetMetadataInput): Record<string, un
     citations: [source.citation, MEDMNIST_CITATION],
     preprocessing: { ops: spec.recipe, order: `decode -> ${describeRecipe(spec.recipe)}, Pillow-exact` },
     split: { strategy: m.splitStrategy, seed: m.seed, rule: splitRuleText(spec, m.splitStrategy) },
+    // The columns of F.samples.csv; Arrow and Parquet carry split, index, image_id, group_id and
+    // fine_label with the same meaning (group_id / fine_label null where this list has none).
+    provenance: { samples_csv: `${spec.flag}.samples.csv`, columns: provenanceColumns(spec, source.id) },
     tool: { name: 'medmnist-build', version: TOOL_VERSION },
     files: m.files,
   };

@@ -22,6 +22,7 @@ import { labelColumns, isMultiLabel } from '../../src/core/contract.js';
 import { parseCsv } from '../../src/core/csv.js';
 import { MANIFEST_COLUMNS, parseManifest, type ManifestRow } from '../../src/fetch/manifest.js';
 import { splitSamples } from '../../src/split/index.js';
+import { baseNameFor } from '../../src/formats/sink.js';
 import { REGISTRY } from '../../converters/index.js';
 import { ROOT, cleanupTempDirs, cli, pythonOk, tempDir } from './run-cli.js';
 
@@ -422,17 +423,30 @@ export function describeConverter(converter: Converter, o: ConformanceOptions): 
           const conv = await fx.converted();
           const scan = await fx.scan();
           const text = await readFile(join(conv.out, `${spec.flag}.samples.csv`), 'utf8');
-          // design §5: MedMNIST's mapping columns and the label, then group id, fine label, source metadata.
+          // design §5: MedMNIST's mapping columns and the label, then group_id, fine_label (the names the
+          // Arrow and Parquet columns have), then the source's metadata.
           const header = ['split', 'index', 'image_id', 'label'];
-          if (spec.groupName) header.push(spec.groupName);
-          if (spec.fineLabelName) header.push(spec.fineLabelName);
+          if (spec.groupName) header.push('group_id');
+          if (spec.fineLabelName) header.push('fine_label');
           header.push(...(spec.metaColumns ?? []));
           expect(parseCsv(text)[0]).toEqual(header);
+          // F_S.json says what each column holds, group_id and fine_label by the source's own names.
+          const meta = JSON.parse(await readFile(join(conv.out, `${baseNameFor(spec.flag, o.sizes[0]!)}.json`), 'utf8')) as { provenance: { columns: { name: string; source_column?: string; description: string }[] } };
+          expect(meta.provenance.columns.map((c) => c.name)).toEqual(header);
+          const described = (name: string) => meta.provenance.columns.find((c) => c.name === name);
+          if (spec.groupName) {
+            expect(spec.groupDescription, `${spec.flag}: groupDescription`).toBeTruthy();
+            expect(described('group_id')).toEqual({ name: 'group_id', source_column: spec.groupName, description: spec.groupDescription });
+          }
+          if (spec.fineLabelName) {
+            expect(spec.fineLabelDescription, `${spec.flag}: fineLabelDescription`).toBeTruthy();
+            expect(described('fine_label')).toEqual({ name: 'fine_label', source_column: spec.fineLabelName, description: spec.fineLabelDescription });
+          }
           const byId = new Map(scan.samples[spec.flag]!.map((s) => [s.id, s]));
           for (const r of conv.rows[spec.flag]!) {
             const s = byId.get(r.image_id)!;
-            if (spec.groupName) expect(r[spec.groupName]).toBe(s.groupId ?? '');
-            if (spec.fineLabelName) expect(r[spec.fineLabelName]).toBe(s.fineLabel ?? '');
+            if (spec.groupName) expect(r['group_id']).toBe(s.groupId ?? '');
+            if (spec.fineLabelName) expect(r['fine_label']).toBe(s.fineLabel ?? '');
             for (const c of spec.metaColumns ?? []) expect(r[c]).toBe(s.meta?.[c] ?? '');
           }
         });
