@@ -36,7 +36,7 @@ describe('inspect on the files besides the dataset outputs', () => {
     const c = lock.datasets.dermamnist.counts;
     expect(r.facts['train/val/test']).toBe(`${c['train']}/${c['val']}/${c['test']}`);
     expect(r.facts['samples']).toBe(40);
-    expect(r.facts['group column']).toBe('lesion_id');
+    expect(r.facts['group column']).toBe('group_id (lesion_id)');
     expect(r.facts['groups in more than one split']).toEqual(expect.any(Number));
     const hist = r.tables[0]!;
     expect(hist.rows.map((x) => x[1])).toEqual([...ham10000.datasets[0]!.labels]);
@@ -44,7 +44,7 @@ describe('inspect on the files besides the dataset outputs', () => {
     // The human text: one line per fact, then the table.
     const text = cliOk(['inspect', file]);
     expect(text).toMatch(/^samples-csv: per-sample provenance of dermamnist/m);
-    expect(text).toMatch(/^group column: +lesion_id$/m);
+    expect(text).toMatch(/^group column: +group_id \(lesion_id\)$/m);
     expect(text).toMatch(/^5 +melanocytic nevi +\d+ +\d+ +\d+ +\d+$/m);
     // A damaged one is refused with the line at fault.
     const bad = join(work, 'dermamnist.samples.csv');
@@ -133,7 +133,7 @@ describe('inspect on the files besides the dataset outputs', () => {
       pretty_name: 'DermaMNIST (regenerated)',
       license: 'cc-by-nc-4.0',
       size_categories: '1K<n<10K',
-      task_categories: '(list of 1)',
+      task_categories: 'image-classification',
       dataset_info: '(map of 2 keys)',
       description: 'Dermatoscopic images of pigmented lesions.',
       headings: ['# DermaMNIST', '## Licence', '## Citation'],
@@ -163,6 +163,19 @@ describe('inspect on the files besides the dataset outputs', () => {
       ['png', 'cr:FileSet', 'image/png', 'dermamnist/*.png', ''],
     ]);
     expect(j.tables[1]!.rows).toEqual([['samples', 'image, label']]);
+  });
+
+  it("the cards convert writes (F.card.md, F.croissant.json)", () => {
+    const c = inspect(join(out, 'dermamnist.card.md'));
+    expect(c.kind).toBe('card');
+    expect(c.facts['license']).toBe('cc-by-nc-4.0');
+    expect(String(c.facts['tags'])).toContain('medmnist');
+    expect(c.facts['task_categories']).toBe('image-classification');
+    expect(c.facts['headings']).toEqual(expect.arrayContaining([expect.stringMatching(/^# DermaMNIST/)]));
+    const j = inspect(join(out, 'dermamnist.croissant.json'));
+    expect(j.kind).toBe('json-ld');
+    expect(j.facts).toMatchObject({ '@type': 'sc:Dataset', name: 'dermamnist', license: 'https://creativecommons.org/licenses/by-nc/4.0/' });
+    expect(j.tables.find((t) => t.title === 'distribution')!.rows.map((r) => r[0])).toEqual(expect.arrayContaining(['dermamnist.npz', 'dermamnist.samples.csv']));
   });
 
   it('refuses JSON it did not write, and --montage on a file without images', async () => {

@@ -83,8 +83,9 @@ function samplesCsv(path: string, text: string, registry?: ConverterRegistry): D
   }
   const flag = basename(path).slice(0, -'.samples.csv'.length);
   const spec = registry?.all.flatMap((c) => c.datasets).find((d) => d.flag === flag);
-  // The group column is the first after label when the dataset has one (samplesCsvHeader).
-  const groupCol = spec?.groupName && header[4] === spec.groupName ? 4 : -1;
+  // The group column follows label when the dataset has one: group_id (the source's own name for it,
+  // e.g. lesion_id, in the dataset's spec; files of earlier versions used that name as the header).
+  const groupCol = header[4] === 'group_id' || (spec?.groupName !== undefined && header[4] === spec.groupName) ? 4 : -1;
   const names = isCatalogFlag(flag) ? catalogEntry(flag).labels : null;
   const multi = isCatalogFlag(flag) && catalogEntry(flag).task === 'multi-label, binary-class';
   const perSplit: Record<SplitName, number> = { train: 0, val: 0, test: 0 };
@@ -127,7 +128,7 @@ function samplesCsv(path: string, text: string, registry?: ConverterRegistry): D
     'train/val/test': counts(perSplit),
   };
   if (groupCol >= 0) {
-    facts['group column'] = header[groupCol]!;
+    facts['group column'] = spec?.groupName && spec.groupName !== header[groupCol] ? `${header[groupCol]!} (${spec.groupName})` : header[groupCol]!;
     facts['groups'] = groups.size;
     facts['groups in more than one split'] = [...groups.values()].filter((s) => s.size > 1).length;
   }
@@ -285,14 +286,21 @@ function card(path: string, text: string): DocumentReport {
         facts[m[1]!] = value.replace(/^(['"])(.*)\1$/, '$2');
         continue;
       }
-      // A block: count its list items, or its nested keys.
+      // A block: the lines below it that are indented, or list items at its own indent ("- x").
       let j = i + 1;
-      while (j < front.length && (front[j] === '' || /^\s/.test(front[j]!))) j++;
+      while (j < front.length && (front[j] === '' || /^\s/.test(front[j]!) || /^-(\s|$)/.test(front[j]!))) j++;
       const block = front.slice(i + 1, j).filter((l) => l.trim() !== '');
       const indent = Math.min(...block.map((l) => l.length - l.trimStart().length));
-      const items = block.filter((l) => l.length - l.trimStart().length === indent && l.trimStart().startsWith('- ')).length;
-      const keys = block.filter((l) => l.length - l.trimStart().length === indent && /^[^\s#-][^:]*:/.test(l.trimStart())).length;
-      facts[m[1]!] = value === '' ? (items > 0 ? `(list of ${items})` : keys > 0 ? `(map of ${keys} keys)` : '') : clip(block.map((l) => l.trim()).join(' '));
+      const top = block.filter((l) => l.length - l.trimStart().length === indent);
+      const items = top.filter((l) => /^-(\s|$)/.test(l.trimStart()));
+      const keys = top.filter((l) => /^[^\s#-][^:]*:/.test(l.trimStart())).length;
+      let shown: string;
+      if (value !== '') shown = clip(block.map((l) => l.trim()).join(' '));
+      else if (items.length > 0 && items.length === block.length && items.every((l) => !/^-\s+[^'"]*:\s/.test(l.trimStart()))) {
+        // A list of scalars: its values.
+        shown = clip(items.map((l) => l.trimStart().replace(/^-\s*/, '').replace(/^(['"])(.*)\1$/, '$2')).join(', '));
+      } else shown = items.length > 0 ? `(list of ${items.length})` : keys > 0 ? `(map of ${keys} keys)` : '';
+      facts[m[1]!] = shown;
       i = j - 1;
     }
   }
