@@ -7,8 +7,8 @@ import { SPLITS } from '../core/contract.js';
 import { buildRelease, sourceInput, type BuildReport } from '../engine/build.js';
 import { MAX_WORKERS, validateSizes } from '../engine/convert.js';
 import { getFormat } from '../formats/index.js';
-import { boundedInt, type CliCommand, parseList, parseSeed, parseSizes, parseSplit, printJson, refuseOverlap, requirePath, table } from './common.js';
-import { progressReporter } from './progress.js';
+import { boundedInt, type CliCommand, parseList, parseSeed, parseSizes, parseSplit, printJson, refuseOverlap, requirePath, QUIET_OPTION, table } from './common.js';
+import { reporterFor } from './progress.js';
 
 /** `--input SOURCE=DIR`, repeated or comma separated. */
 function parseSourceInputs(v: unknown): Record<string, string> {
@@ -81,20 +81,27 @@ export const buildCommand: CliCommand = {
       .option('fingerprint', { type: 'boolean', default: true, describe: 'record the reference model metrics in the lock (--no-fingerprint skips the fit)' })
       .option('accept-drift', { type: 'boolean', default: false, describe: 'accept reference-model metrics that moved beyond the locked tolerance' })
       .option('workers', { type: 'number', describe: 'images decoded in parallel (default: CPU cores)' })
+      .option('quiet', QUIET_OPTION)
       .option('json', { type: 'boolean', default: false, describe: 'print the summary as JSON on stdout' }),
   validate: (a) => void buildArgs(a),
   run: async (a) => {
-    const r = await buildRelease(REGISTRY, {
-      ...buildArgs(a),
-      prune: a['prune'] === true,
-      force: a['force'] === true,
-      fingerprint: a['fingerprint'] !== false,
-      acceptDrift: a['accept-drift'] === true,
-      formatOptions: { npzCompress: a['npz-compress'] === true },
-      warn: (m: string) => process.stderr.write(`medmnist-build: ${m}\n`),
-      onSource: (id, i, n) => process.stderr.write(`build: ${id} (${i + 1}/${n})\n`),
-      onProgress: progressReporter(),
-    });
+    const progress = reporterFor('build', a);
+    let r: BuildReport;
+    try {
+      r = await buildRelease(REGISTRY, {
+        ...buildArgs(a),
+        prune: a['prune'] === true,
+        force: a['force'] === true,
+        fingerprint: a['fingerprint'] !== false,
+        acceptDrift: a['accept-drift'] === true,
+        formatOptions: { npzCompress: a['npz-compress'] === true },
+        warn: (m: string) => progress.log(`medmnist-build: ${m}`),
+        onSource: (id, i, n) => (a['quiet'] ? undefined : progress.log(`build: ${id} (${i + 1}/${n})`)),
+        onProgress: progress.onProgress,
+      });
+    } finally {
+      progress.finish();
+    }
     if (a['json']) printJson(r);
     else process.stdout.write(formatBuildReport(r));
     return r.failed > 0 ? 1 : 0;

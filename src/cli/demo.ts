@@ -5,11 +5,11 @@ import { UsageError } from '../core/errors.js';
 import { CONVERTERS, getConverter, REGISTRY } from '../../converters/index.js';
 import { convert } from '../engine/convert.js';
 import { SPLITS } from '../core/contract.js';
-import { boundedInt, type CliCommand, isWithin, parseList, parseSizes, printJson, requirePath, table } from './common.js';
+import { boundedInt, type CliCommand, isWithin, parseList, parseSizes, printJson, requirePath, QUIET_OPTION, table } from './common.js';
 import { validateSizes } from '../engine/convert.js';
 import { getFormat } from '../formats/index.js';
 import { convertSummary } from './convert.js';
-import { progressReporter } from './progress.js';
+import { reporterFor } from './progress.js';
 
 /** Images per fake download in the demo: enough for every class to reach every split. */
 export const DEMO_COUNT = 60;
@@ -48,6 +48,7 @@ export const demoCommand: CliCommand = {
       .option('format', { type: 'string', default: 'npz', describe: 'output formats' })
       .option('count', { type: 'number', default: DEMO_COUNT, describe: 'images per fake download' })
       .option('npz-compress', { type: 'boolean', default: false, describe: 'deflate NPZ members (like np.savez_compressed)' })
+      .option('quiet', QUIET_OPTION)
       .option('json', { type: 'boolean', default: false }),
   validate: (a) => {
     requirePath(a, 'out', 'the output folder');
@@ -65,35 +66,41 @@ export const demoCommand: CliCommand = {
     await writeFile(join(raw, DEMO_MARKER), 'Fake downloads written by `medmnist-build demo`; a re-run replaces them.\n');
     const summaries = [];
     const rows: string[][] = [];
-    for (const c of converters) {
-      const input = join(raw, c.source.id);
-      process.stderr.write(`writing a fake ${c.source.id} download (${Number(a['count'])} images) to ${shown(input)}...\n`);
-      await rm(input, { recursive: true, force: true });
-      await c.writeFakeDownload(input, { count: Number(a['count']), seed: DEMO_SEED });
-      const r = await convert(REGISTRY, {
-        source: c.source.id,
-        input,
-        out,
-        sizes: parseSizes(a['size']),
-        formats: parseList(a['format'], '--format', 'npz'),
-        split: 'official',
-        seed: DEMO_SEED,
-        formatOptions: { npzCompress: a['npz-compress'] === true },
-        onProgress: progressReporter(),
-        // The demo always rebuilds (its downloads were just rewritten); the folder keeps other sizes.
-        force: true,
-      });
-      summaries.push(convertSummary(r));
-      for (const d of r.datasets) {
-        rows.push([
-          d.flag,
-          c.source.id,
-          ...SPLITS.map((s) => String(d.counts[s])),
-          c.source.license.spdx,
-          String(d.files.length),
-          `${(d.files.reduce((n, f) => n + f.bytes, 0) / 1e6).toFixed(2)} MB`,
-        ]);
+    const progress = reporterFor('demo', a);
+    try {
+      for (const c of converters) {
+        const input = join(raw, c.source.id);
+        if (!a['quiet']) progress.log(`writing a fake ${c.source.id} download (${Number(a['count'])} images) to ${shown(input)}...`);
+        await rm(input, { recursive: true, force: true });
+        await c.writeFakeDownload(input, { count: Number(a['count']), seed: DEMO_SEED });
+        const r = await convert(REGISTRY, {
+          source: c.source.id,
+          input,
+          out,
+          sizes: parseSizes(a['size']),
+          formats: parseList(a['format'], '--format', 'npz'),
+          split: 'official',
+          seed: DEMO_SEED,
+          formatOptions: { npzCompress: a['npz-compress'] === true },
+          onProgress: progress.onProgress,
+          warn: (m: string) => progress.log(`medmnist-build: ${m}`),
+          // The demo always rebuilds (its downloads were just rewritten); the folder keeps other sizes.
+          force: true,
+        });
+        summaries.push(convertSummary(r));
+        for (const d of r.datasets) {
+          rows.push([
+            d.flag,
+            c.source.id,
+            ...SPLITS.map((s) => String(d.counts[s])),
+            c.source.license.spdx,
+            String(d.files.length),
+            `${(d.files.reduce((n, f) => n + f.bytes, 0) / 1e6).toFixed(2)} MB`,
+          ]);
+        }
       }
+    } finally {
+      progress.finish();
     }
     if (a['json']) printJson({ out, downloads: raw, datasets: summaries });
     else {
