@@ -5,11 +5,23 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REGISTRY } from '../converters/index.js';
+import { SOURCE_SPECS } from '../converters/specs.js';
 import { CHECKSUM_COLUMNS, converterFolder, layoutFilePatterns, layoutPattern, parseChecksumsTsv } from './support/converter-conformance.js';
 import { cleanupTempDirs, tempDir } from './support/run-cli.js';
 
 const HEADER = CHECKSUM_COLUMNS.join('\t');
 const MD5 = '035777cf327776a71a05c95da6d6325f';
+
+describe('converter specs without their code (`list`)', () => {
+  it('SOURCE_SPECS holds the same source and dataset objects as the registry, in its order', () => {
+    expect(SOURCE_SPECS.map((s) => s.source)).toEqual(REGISTRY.all.map((c) => c.source));
+    for (const [i, s] of SOURCE_SPECS.entries()) {
+      expect(s.source).toBe(REGISTRY.all[i]!.source);
+      expect(s.datasets).toEqual(REGISTRY.all[i]!.datasets);
+      s.datasets.forEach((d, j) => expect(d).toBe(REGISTRY.all[i]!.datasets[j]));
+    }
+  });
+});
 
 describe('converter folders', () => {
   for (const c of REGISTRY.all) {

@@ -4,9 +4,9 @@
 // to download, the layout, the datasets it builds with their counts, licence and citation.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CONVERTERS } from '../../converters/index.js';
+import { SOURCE_SPECS as CONVERTERS, type SourceSpec } from '../../converters/specs.js';
 import { CATALOG, catalogEntry, isCatalogFlag } from '../catalog/index.js';
-import type { Converter, Task } from '../core/contract.js';
+import type { Task } from '../core/contract.js';
 import { UsageError } from '../core/errors.js';
 import { describeRecipe } from '../core/recipe.js';
 import { MEDMNIST_CITATION } from '../metadata/citations.js';
@@ -116,7 +116,7 @@ export interface SourceDetails {
 }
 
 /** converters/<id>/checksums.tsv, read with fetch's manifest parser (the spec's downloads if absent). */
-function readChecksums(c: Converter): DownloadRow[] {
+function readChecksums(c: SourceSpec): DownloadRow[] {
   const file = join(PACKAGE_ROOT, 'converters', c.source.id, 'checksums.tsv');
   let text: string;
   try {
@@ -127,7 +127,7 @@ function readChecksums(c: Converter): DownloadRow[] {
   return parseManifest(text, file).map(({ line: _line, into: _into, ...row }) => row);
 }
 
-export function sourceDetails(c: Converter): SourceDetails {
+export function sourceDetails(c: SourceSpec): SourceDetails {
   const tsv = readChecksums(c);
   const downloads: DownloadRow[] = tsv.map((r) => {
     const d = c.source.downloads.find((x) => x.name === r.file);
@@ -234,7 +234,7 @@ function sourceText(d: SourceDetails): string {
 }
 
 /** The converter of `name`: a source id, or a dataset flag some source builds. */
-function converterFor(name: string): Converter {
+function converterFor(name: string): SourceSpec {
   const bySource = CONVERTERS.find((c) => c.source.id === name);
   if (bySource) return bySource;
   const byFlag = CONVERTERS.find((c) => c.datasets.some((d) => d.flag === name));
