@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS, UnsafeArchiveError, type ExtractLimits } from '../src/fetch/extract.js';
 import { extractTarGz } from '../src/fetch/extract-tar.js';
 import { extractZip } from '../src/fetch/extract-zip.js';
-import { FetchServer, MANIFEST_HEADER, facts, manifestRow } from './support/fetch-server.js';
+import { FetchServer, facts, manifestRow , writeManifestFile } from './support/fetch-server.js';
 import { cleanupTempDirs, cliAsync, pythonOk, tempDir } from './support/run-cli.js';
 
 const server = new FetchServer();
@@ -73,11 +73,7 @@ afterAll(async () => {
   cleanupTempDirs();
 });
 
-function writeManifest(name: string, rows: string[]): string {
-  const p = join(work, name);
-  writeFileSync(p, [MANIFEST_HEADER, ...rows].join('\n') + '\n');
-  return p;
-}
+const writeManifest = (name: string, rows: string[]): string => writeManifestFile(join(work, name), rows);
 
 const fetchArgs = (dir: string, ...more: string[]) => ['fetch', '--source', 'kather', '--dir', dir, '--retry-delay', '0.02', ...more];
 

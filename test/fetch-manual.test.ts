@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchArgs as checkFetchArgs } from '../src/cli/fetch.js';
-import { FetchServer, MANIFEST_HEADER, facts, manifestRow } from './support/fetch-server.js';
+import { FetchServer, facts, manifestRow , writeManifestFile } from './support/fetch-server.js';
 import { cleanupTempDirs, cliAsync, tempDir } from './support/run-cli.js';
 
 const server = new FetchServer();
@@ -22,11 +22,7 @@ afterAll(async () => {
   cleanupTempDirs();
 });
 
-function writeManifest(name: string, rows: string[]): string {
-  const p = join(work, name);
-  writeFileSync(p, [MANIFEST_HEADER, ...rows].join('\n') + '\n');
-  return p;
-}
+const writeManifest = (name: string, rows: string[]): string => writeManifestFile(join(work, name), rows);
 
 const fetchArgs = (dir: string, ...more: string[]) => ['fetch', '--dir', dir, '--retry-delay', '0.02', ...more];
 

@@ -5,11 +5,11 @@
 // (exit code 4). Archives and their safety: fetch-archives.test.ts; manual sources, files without
 // published checksums, progress and arguments: fetch-manual.test.ts.
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kather } from '../converters/kather/index.js';
-import { FetchServer, MANIFEST_HEADER, facts, manifestRow } from './support/fetch-server.js';
+import { FetchServer, facts, manifestRow , writeManifestFile } from './support/fetch-server.js';
 import { cleanupTempDirs, cliAsync, pythonOk, tempDir } from './support/run-cli.js';
 
 const server = new FetchServer();
@@ -38,11 +38,7 @@ for top in sys.argv[3:]:
                 z.write(p, os.path.relpath(p, src))
 `;
 
-function writeManifest(name: string, rows: string[]): string {
-  const p = join(work, name);
-  writeFileSync(p, [MANIFEST_HEADER, ...rows].join('\n') + '\n');
-  return p;
-}
+const writeManifest = (name: string, rows: string[]): string => writeManifestFile(join(work, name), rows);
 
 /** Relative path -> sha256 of every file below `dir` (hidden ones included). */
 function tree(dir: string): Record<string, string> {

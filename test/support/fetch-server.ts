@@ -1,6 +1,7 @@
 // A real HTTP server on 127.0.0.1 (port 0) for the fetch tests, serving files from memory with chosen
 // misbehaviours, and a log of every request it saw (path, Range header, status answered).
 import { createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -115,6 +116,12 @@ export function facts(data: Buffer): { bytes: string; md5: string; sha256: strin
     md5: createHash('md5').update(data).digest('hex'),
     sha256: createHash('sha256').update(data).digest('hex'),
   };
+}
+
+/** Write a manifest (checksums.tsv format) with these rows to `path`; returns `path`. */
+export function writeManifestFile(path: string, rows: string[]): string {
+  writeFileSync(path, [MANIFEST_HEADER, ...rows].join('\n') + '\n');
+  return path;
 }
 
 export const MANIFEST_HEADER = 'file\tbytes\tmd5\tsha256\turl\tget\tkind\tinto\tlayout';
