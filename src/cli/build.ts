@@ -7,14 +7,13 @@ import { SPLITS } from '../core/contract.js';
 import { buildRelease, sourceInput, type BuildReport } from '../engine/build.js';
 import { MAX_WORKERS, validateSizes } from '../engine/convert.js';
 import { getFormat } from '../formats/index.js';
-import { boundedInt, type CliCommand, parseList, parseSeed, parseSizes, parseSplit, printJson, refuseOverlap, requirePath, QUIET_OPTION, table } from './common.js';
+import { boundedInt, type CliCommand, parseList, parseSeed, parseSizes, parseSplit, printJson, refuseOverlap, repeatedValues, requirePath, QUIET_OPTION, table } from './common.js';
 import { reporterFor } from './progress.js';
 
 /** `--input SOURCE=DIR`, repeated or comma separated. */
 function parseSourceInputs(v: unknown): Record<string, string> {
   const out: Record<string, string> = {};
-  const items = (Array.isArray(v) ? v : v === undefined ? [] : [v]).flatMap((x) => String(x).split(','));
-  for (const item of items.map((s) => s.trim()).filter(Boolean)) {
+  for (const item of repeatedValues(v)) {
     const m = /^([a-z0-9-]+)=(.+)$/.exec(item);
     if (!m) throw new UsageError(`--input ${JSON.stringify(item)}: expected SOURCE=DIR, e.g. --input nih-cxr14=/data/CXR8`);
     REGISTRY.get(m[1]!);

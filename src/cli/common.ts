@@ -34,6 +34,12 @@ export function parseList(v: unknown, flag: string, fallback: string): string[] 
   return parts;
 }
 
+/** The values of an option that may be repeated and comma separated (`--x a,b --x c`), trimmed. */
+export function repeatedValues(v: unknown): string[] {
+  const given: unknown[] = Array.isArray(v) ? v : v === undefined ? [] : [v];
+  return given.flatMap((x) => String(x).split(',')).map((s) => s.trim()).filter(Boolean);
+}
+
 export function parseSeed(v: unknown): number {
   const n = Number(v ?? 0);
   if (!Number.isSafeInteger(n) || n < 0) throw new UsageError(`--seed ${String(v)} must be a non-negative integer`);

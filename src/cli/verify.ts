@@ -6,14 +6,14 @@ import { nothingPresentMessage, verifyOfficial } from '../lock/official.js';
 import { formatVerifyReport, verifyOutputs } from '../lock/verify.js';
 import { UsageError } from '../core/errors.js';
 import type { OnProgress } from '../core/progress.js';
-import { type CliCommand, printJson, QUIET_OPTION } from './common.js';
+import { type CliCommand, printJson, QUIET_OPTION, repeatedValues } from './common.js';
 import { reporterFor } from './progress.js';
 
 /** `--inputs DIR` (any source) or `--inputs SOURCE=DIR`, repeated or comma separated. */
 export function parseInputs(v: unknown): Record<string, string> | undefined {
   if (v === undefined) return undefined;
   const out: Record<string, string> = {};
-  for (const item of (Array.isArray(v) ? v : [v]).flatMap((x) => String(x).split(',')).map((s) => s.trim()).filter(Boolean)) {
+  for (const item of repeatedValues(v)) {
     const m = /^([a-z0-9_-]+)=(.+)$/i.exec(item);
     const [key, dir] = m ? [m[1]!, m[2]!] : ['*', item];
     if (out[key]) throw new UsageError(`--inputs names ${key === '*' ? 'a raw folder' : `source ${key}`} twice`);

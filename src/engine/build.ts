@@ -6,6 +6,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ConverterRegistry, SplitName } from '../core/contract.js';
+import { sizeFormatsOf } from '../lock/incremental.js';
 import { LOCK_NAME, readLockIfExists } from '../lock/lockfile.js';
 import { convert, type ConvertOptions, type ConvertResult } from './convert.js';
 import { pruneDatasets } from './prune.js';
@@ -109,8 +110,9 @@ export async function buildRelease(registry: ConverterRegistry, req: BuildReques
     const d = row.status === 'pruned' ? undefined : lock?.datasets[row.flag];
     if (!d) continue;
     row.counts = { ...d.counts };
-    row.sizes = Object.keys(d.sizes).map(Number).sort((a, b) => a - b);
-    row.formats = [...new Set(Object.values(d.sizes).flatMap((s) => Object.keys(s.formats)))].sort();
+    const have = sizeFormatsOf(d);
+    row.sizes = [...have.keys()].sort((a, b) => a - b);
+    row.formats = [...new Set([...have.values()].flatMap((f) => [...f]))].sort();
   }
   rows.sort((a, b) => (a.flag < b.flag ? -1 : a.flag > b.flag ? 1 : 0));
   return { out, lock: lockPath, rows, seconds: (performance.now() - t0) / 1000, failed: rows.filter((r) => r.status === 'failed').length };

@@ -17,7 +17,7 @@ import { assessFreshness, type DatasetFreshness } from './freshness.js';
 import { InputHashCache } from '../lock/input-cache.js';
 import { hashInputs } from '../lock/inputs.js';
 import { LOCK_NAME, readLockIfExists } from '../lock/lockfile.js';
-import { makePlan, type BuildPlan } from './plan.js';
+import { makePlan, narrowPlan, type BuildPlan } from './plan.js';
 import { openShards, writeShard } from './shards.js';
 
 export type { DatasetBuild, ProgressEvent } from './pack.js';
@@ -99,7 +99,7 @@ async function convertLocked(converter: Converter, workers: number, opts: Conver
   const t0 = performance.now();
   const startedMs = Date.now();
   testPoint('convert-locked');
-  const request = {
+  let plan = await makePlan({
     converter,
     input: opts.input,
     sizes: opts.sizes,
@@ -108,8 +108,7 @@ async function convertLocked(converter: Converter, workers: number, opts: Conver
     seed: opts.seed,
     formatOptions: opts.formatOptions ?? {},
     ...(opts.datasets ? { datasets: opts.datasets } : {}),
-  };
-  let plan = await makePlan(request);
+  });
   testPoint('convert-planned');
   const lockPath = opts.lock === false ? null : (opts.lock ?? join(opts.out, LOCK_NAME));
   // --frozen hashes every input itself; other builds take unchanged inputs' hashes from the stat cache.
@@ -135,7 +134,7 @@ async function convertLocked(converter: Converter, workers: number, opts: Conver
       const formats = [...new Set(todo.flatMap((f) => f.formats))].sort();
       const datasets = todo.map((f) => f.flag);
       const same = datasets.length === plan.datasets.length && sizes.join() === [...opts.sizes].sort((a, b) => a - b).join() && formats.join() === [...new Set(opts.formats)].sort().join();
-      if (!same) plan = await makePlan({ ...request, sizes, formats, datasets });
+      if (!same) plan = narrowPlan(plan, datasets, sizes, formats);
       keep = Object.fromEntries(todo.map((f) => [f.flag, f.keep]));
     }
   }

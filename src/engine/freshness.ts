@@ -10,7 +10,7 @@ import { compareInputs } from '../lock/inputs.js';
 import { coreRecipeDifferences, sizeFormatsOf } from '../lock/incremental.js';
 import type { LockDataset, LockInputs, Lockfile } from '../lock/lockfile.js';
 import { checkOutputs, type VerifyChange } from '../lock/verify.js';
-import { expectedOutputs } from '../lock/entry.js';
+import { expectedOutputs, stripSlash } from '../lock/entry.js';
 import { specOf, type BuildPlan } from './plan.js';
 
 export interface Wanted {
@@ -81,11 +81,11 @@ export async function assessFreshness(
     // Same recipe and inputs: which outputs are damaged, missing or not yet built?
     const damage: VerifyChange[] = [];
     await checkOutputs(out, d.flag, prev, damage);
-    const sizeOf = new Map(expectedOutputs(d.flag, prev).map((e) => [e.output.name.replace(/\/+$/, ''), e.size]));
+    const sizeOf = new Map(expectedOutputs(d.flag, prev).map((e) => [stripSlash(e.output.name), e.size]));
     const damagedSizes = new Set<number>();
     for (const c of damage) {
       // samples.csv is rewritten by any rebuild, so its damage only forces one.
-      const size = sizeOf.get(c.name.replace(/\/+$/, ''));
+      const size = sizeOf.get(stripSlash(c.name));
       if (size !== undefined) damagedSizes.add(size);
       reasons.push(`${c.kind}: ${c.name}`);
     }

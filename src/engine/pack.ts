@@ -11,7 +11,7 @@ import { ContentHashSink } from '../lock/content.js';
 import { ConvertLock, type StagedLock } from '../lock/convert-lock.js';
 import { bytesOf, sha256File } from '../lock/hash.js';
 import { inputsManifestHash } from '../lock/inputs.js';
-import { LOCK_NAME, type ContentHash, type LockInputs } from '../lock/lockfile.js';
+import { LOCK_NAME, STAGED_LOCK_NAME, type ContentHash, type LockInputs } from '../lock/lockfile.js';
 import { acquireOutputFolder, fsError, OutputTransaction, releaseOutputFolder } from '../lock/output-transaction.js';
 import { testPoint } from '../core/test-hooks.js';
 import { progressCounter, type OnProgress } from '../core/progress.js';
@@ -140,7 +140,7 @@ async function packLocked(plan: BuildPlan, converter: Converter, source: RecordS
     await locker?.check(builds, tx.tmpDir, await lockInputs(plan, source.itemFiles()));
     // The new lock is staged with the outputs and committed with them (one journal, one commit point).
     testPoint('lock-staging');
-    staged = locker ? await locker.stage(tx.path(STAGED_LOCK)) : null;
+    staged = locker ? await locker.stage(tx.path(STAGED_LOCK_NAME)) : null;
     testPoint('lock-staged');
     // Dataset cards and Croissant files, from the lock the commit leaves (src/engine/docs.ts).
     written.push(...(await writeDatasetDocs({ builds, dir: tx.tmpDir, out: opts.out, lock: staged ? { path: staged.staged, mode: 'update' } : lockPath && opts.frozen ? { path: lockPath, mode: 'frozen' } : null })));
@@ -153,8 +153,6 @@ async function packLocked(plan: BuildPlan, converter: Converter, source: RecordS
   return { datasets: builds, images, lockWritten: staged ? lockPath : null };
 }
 
-/** The new lock's name inside the staging folder (never an output name). */
-const STAGED_LOCK = '.datasets.lock.json.staged';
 
 async function packDataset(
   plan: BuildPlan,

@@ -155,6 +155,27 @@ export async function makePlan(req: PlanRequest): Promise<BuildPlan> {
   };
 }
 
+/**
+ * The plan of some of its datasets, with other sizes and formats, without scanning again: the items are
+ * renumbered in the order in which the kept datasets first need them, as makePlan orders them.
+ */
+export function narrowPlan(plan: BuildPlan, flags: readonly string[], sizes: readonly number[], formats: readonly string[]): BuildPlan {
+  const renumbered = new Map<number, number>();
+  const datasets = plan.datasets
+    .filter((d) => flags.includes(d.flag))
+    .map((d) => ({
+      ...d,
+      samples: d.samples.map((s) => {
+        let idx = renumbered.get(s.item);
+        if (idx === undefined) renumbered.set(s.item, (idx = renumbered.size));
+        return { ...s, item: idx };
+      }),
+    }));
+  const items: PlanItem[] = new Array(renumbered.size);
+  for (const [from, to] of renumbered) items[to] = plan.items[from]!;
+  return { ...plan, options: { ...plan.options, sizes: [...sizes], formats: [...formats] }, items, datasets };
+}
+
 export function datasetsOf(converter: Converter, flags?: readonly string[]): DatasetSpec[] {
   if (!flags) return [...converter.datasets];
   return flags.map((f) => {

@@ -3,7 +3,7 @@
 import { writeFile } from 'node:fs/promises';
 import { canonicalJson } from '../lock/canonical.js';
 import { outputNames } from '../lock/incremental.js';
-import { readLockIfExists, validateLock } from '../lock/lockfile.js';
+import { readLockIfExists, STAGED_LOCK_NAME, validateLock } from '../lock/lockfile.js';
 import { acquireOutputFolder, OutputTransaction, releaseOutputFolder } from '../lock/output-transaction.js';
 
 export async function pruneDatasets(out: string, lockPath: string, flags: readonly string[]): Promise<string[]> {
@@ -20,7 +20,7 @@ export async function pruneDatasets(out: string, lockPath: string, flags: readon
     const next = validateLock({ ...lock, datasets }, `lock to be written to ${lockPath}`);
     const tx = await OutputTransaction.begin(out);
     try {
-      const staged = tx.path('.datasets.lock.json.staged');
+      const staged = tx.path(STAGED_LOCK_NAME);
       await writeFile(staged, canonicalJson(next));
       await tx.commit([], { staged, to: lockPath }, remove.sort());
     } catch (err) {

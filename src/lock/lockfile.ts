@@ -10,6 +10,8 @@ import { writeFileAtomic } from '../core/atomic-write.js';
 
 export const LOCKFILE_VERSION = 1;
 export const LOCK_NAME = 'datasets.lock.json';
+/** The new lock's name inside an output transaction's staging folder (never an output name). */
+export const STAGED_LOCK_NAME = '.datasets.lock.json.staged';
 export const LOCK_SCHEMA = 'lock.schema.json';
 
 export interface LockOutput {
