@@ -3,6 +3,7 @@
 // of the demo build, so the figures do not depend on a real download.
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { REGISTRY } from '../converters/index.js';
 import { ham10000 } from '../converters/ham10000/index.js';
 import { npzFormat, readNpz } from '../src/formats/npz.js';
 import { convert } from '../src/engine/convert.js';
@@ -25,7 +26,7 @@ async function officialSizedDerma(demoRoot: string, dir: string): Promise<void> 
     for (let i = 0; i < spec.officialCounts[split]; i++) {
       const j = i % n;
       const label = labs.data.subarray(j, j + 1);
-      await sink.write({ split, index: i, sample: { id: `bench_${split}_${i}`, files: [], label: [label[0]!] }, pixels: imgs.data.subarray(j * bytes, (j + 1) * bytes), label });
+      await sink.write({ split, index: i, sample: { id: `bench_${split}_${i}`, label: [label[0]!] }, pixels: imgs.data.subarray(j * bytes, (j + 1) * bytes), label });
     }
   }
   await sink.finish();
@@ -41,7 +42,7 @@ const bench: Bench = {
     const demo = join(workDir, 'demo');
     const big = join(workDir, 'big');
     await ham10000.writeFakeDownload(raw, { count: 60, seed: 0 });
-    await convert({ source: 'ham10000', input: raw, out: demo, sizes: [28], formats: ['npz'], split: 'official', seed: 0 });
+    await convert(REGISTRY, { source: 'ham10000', input: raw, out: demo, sizes: [28], formats: ['npz'], split: 'official', seed: 0 });
     await mkdir(big, { recursive: true });
     await officialSizedDerma(demo, big);
     const spec = ham10000.datasets[0]!;

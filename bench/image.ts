@@ -5,7 +5,7 @@
 //    (DermaMNIST, 28 px; then 28/64/128/224 from one decode) against Pillow's one-process reference
 //    (bench/pillow_pipeline.py: Image.open -> convert -> resize -> np.stack -> np.savez).
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +16,9 @@ import type { RasterImage } from '../src/image/raster.js';
 import { resize } from '../src/image/resample.js';
 import type { ResampleFilter } from '../src/core/contract.js';
 import { baseNameFor } from '../src/formats/sink.js';
-import { convert, type DatasetBuild } from '../src/engine/convert.js';
+import { REGISTRY } from '../converters/index.js';
+import { convert } from '../src/engine/convert.js';
+import { absoluteInput, splitOffsets, type BuildPlan } from '../src/engine/plan.js';
 import { orderedMap } from '../src/core/ordered.js';
 import { PACKAGE_ROOT } from '../src/version.js';
 import type { Bench } from './run.js';
@@ -96,6 +98,7 @@ async function pipelineVsPillow(workDir: string): Promise<void> {
   const jpegs = ['HAM10000_images_part_1', 'HAM10000_images_part_2'].flatMap((d) =>
     readdirSync(join(input, d)).filter((f) => f.endsWith('.jpg')).map((f) => join(input, d, f)),
   );
+  const inputBytes = jpegs.reduce((n, f) => n + statSync(f).size, 0) + statSync(join(input, 'HAM10000_metadata.csv')).size;
   const c0 = process.cpuUsage();
   const t0 = performance.now();
   for await (const img of orderedMap(jpegs, 4, decodeFile)) void img;
@@ -110,32 +113,36 @@ async function pipelineVsPillow(workDir: string): Promise<void> {
     const out = join(workDir, `out-${sizes.join('-')}`);
     await rm(out, { recursive: true, force: true });
     const c0 = process.cpuUsage();
-    const r = await convert({ source: 'ham10000', input, out, sizes, formats: ['npz'], split: 'official', seed: 0, fingerprint: false });
+    const r = await convert(REGISTRY, { source: 'ham10000', input, out, sizes, formats: ['npz'], split: 'official', seed: 0, fingerprint: false });
     const c = process.cpuUsage(c0);
     const pyOut = join(workDir, 'pillow-out');
     const exact = sizes.length === 1;
     const py = pillowRun(input, pyOut, sizes.join(','), exact);
-    const check = exact ? await checkSameAsPillow(r.datasets[0]!, out, join(pyOut, `pillow_${sizes[0]}.u8`), sizes[0]!) : '';
+    const check = exact ? await checkSameAsPillow(r.plan, out, join(pyOut, `pillow_${sizes[0]}.u8`), sizes[0]!) : '';
     await rm(out, { recursive: true, force: true });
     await rm(pyOut, { recursive: true, force: true });
     const ratio = r.images / r.seconds / (py.images / py.seconds);
     process.stdout.write(
       `sizes ${sizes.join(',').padEnd(14)} ${line('convert', r.images, r.seconds, (c.user + c.system) / 1e6)}   ` +
-        `${line('Pillow', py.images, py.seconds, py.cpuSeconds)}   ratio ${ratio.toFixed(2)}x\n${check}`,
+        `${line('Pillow', py.images, py.seconds, py.cpuSeconds)}   ratio ${ratio.toFixed(2)}x\n${check}` +
+        `                     raw bytes read: ${(r.bytesRead / r.images).toFixed(0)} per image (input files: ${(inputBytes / r.images).toFixed(0)} bytes per image)\n`,
     );
   }
 }
 
 /** Every image the engine wrote equals Pillow's for the same file (Pillow's stack is in sorted path order). */
-async function checkSameAsPillow(build: DatasetBuild, outDir: string, pillowRaw: string, size: number): Promise<string> {
+async function checkSameAsPillow(plan: BuildPlan, outDir: string, pillowRaw: string, size: number): Promise<string> {
   const pillow = readFileSync(pillowRaw);
   const bytes = size * size * 3;
-  const order = Object.values(build.splits).flat().map((s) => s.files[0]!).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const ds = plan.datasets[0]!;
+  const fileOf = (pos: number): string => absoluteInput(plan, plan.items[ds.samples[pos]!.item]!.files[0]!);
+  const order = ds.samples.map((_, pos) => fileOf(pos)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const position = new Map(order.map((f, i) => [f, i]));
+  const offsets = splitOffsets(ds.counts);
   let same = 0;
   let total = 0;
-  for await (const rec of npzFormat.readRecords(outDir, baseNameFor(build.flag, size))) {
-    const at = position.get(build.splits[rec.split][rec.index]!.files[0]!)! * bytes;
+  for await (const rec of npzFormat.readRecords(outDir, baseNameFor(ds.flag, size))) {
+    const at = position.get(fileOf(offsets[rec.split] + rec.index))! * bytes;
     total++;
     if (Buffer.from(rec.pixels).equals(pillow.subarray(at, at + bytes))) same++;
   }

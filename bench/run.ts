@@ -17,6 +17,9 @@ const BENCHES: (() => Promise<Bench>)[] = [
   async () => (await import('./formats.js')).formatsBench,
   async () => (await import('./verify.js')).verifyBench,
   async () => (await import('./evaluate.js')).default,
+  async () => (await import('./chest.js')).chestBench,
+  async () => (await import('./lits.js')).litsBench,
+  async () => (await import('./tissue.js')).tissueBench,
 ];
 
 async function main(): Promise<void> {

@@ -7,7 +7,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DiffReport } from '../src/lock/diff.js';
 import { parseCsv } from '../src/core/csv.js';
-import { cli, convertCli, copyDir, fakeRaw } from './lock-helpers.js';
+import { cli, convertCli, copyDir, fakeRaw, flipByte } from './lock-helpers.js';
 import { cleanupTempDirs, pythonOk, tempDir } from './support/run-cli.js';
 
 let tmp: string;
@@ -50,6 +50,11 @@ beforeAll(async () => {
 });
 afterAll(cleanupTempDirs);
 
+/** The raw download an output folder was built from (both live in tmp). */
+function rawOf(out: string): string {
+  return out === outA ? join(tmp, 'rawA') : join(tmp, 'rawB');
+}
+
 /** image_id -> split, read straight from samples.csv (independent of the hashing). */
 async function splitsOf(out: string): Promise<Map<string, string>> {
   const rows = parseCsv(await readFile(join(out, 'dermamnist.samples.csv'), 'utf8')).slice(1).filter((r) => r.length > 1);
@@ -83,11 +88,44 @@ describe('diff', () => {
     const text = cli('diff', outA, outB);
     expect(text.code).toBe(1);
     expect(text.stdout).toContain('dermamnist: changed\n');
-    expect(text.stdout).toMatch(new RegExp(`size 28: 2 changed, 1 appeared, 1 disappeared, ${moved.length} moved split`));
+    // The same samples differ at both sizes: listed once for the two.
+    expect(text.stdout).toMatch(new RegExp(`sizes 28, 64: 2 changed, 1 appeared, 1 disappeared, ${moved.length} moved split`));
     for (const id of CHANGED) expect(text.stdout).toMatch(new RegExp(`changed +${id}  (train|val|test)\\[\\d+\\] -> (train|val|test)\\[\\d+\\]`));
     expect(text.stdout).toMatch(new RegExp(`disappeared +${GONE}`));
     expect(text.stdout).toMatch(new RegExp(`appeared +${ADDED}`));
     expect(text.stdout).toMatch(/1 dataset changed, 0 appeared, 0 disappeared, 0 unchanged\n$/);
+  });
+
+  it('compares the folders, not their locks: a corrupted file and a deleted file in either folder', async () => {
+    const copy = await copyDir(outA, join(tmp, 'copy'));
+    expect(cli('diff', outA, copy).code).toBe(0);
+    // A corrupted Parquet file... (built with npz only: add parquet and png to both first)
+    const a2 = join(tmp, 'a2');
+    convertCli(rawOf(outA), a2, '--format', 'npz,parquet,png');
+    const b2 = await copyDir(a2, join(tmp, 'b2'));
+    await flipByte(join(b2, 'dermamnist_64_train.parquet'));
+    const pngs = execFileSync('find', [join(b2, 'dermamnist'), '-name', '*.png'], { encoding: 'utf8' }).trim().split('\n');
+    await rm(pngs[0]!);
+    for (const [x, y, side] of [[a2, b2, 'b'], [b2, a2, 'a']] as const) {
+      const r = cli('diff', x, y, '--json');
+      expect(r.code, r.stderr).toBe(1);
+      const d = (JSON.parse(r.stdout) as DiffReport).datasets[0]!;
+      expect(d.status).toBe('changed');
+      const names = d.files.map((f) => f.name).sort();
+      expect(names).toEqual(['dermamnist', 'dermamnist_64_train.parquet']);
+      const png = d.files.find((f) => f.name === 'dermamnist')!;
+      expect(png.detail).toContain(`only in ${side === 'b' ? 'a' : 'b'}`);
+      const s64 = d.sizes.find((s) => s.size === 64)!;
+      expect(s64.problems?.join('\n')).toMatch(new RegExp(`${side}: dermamnist_64 \\(parquet\\) cannot be decoded`));
+      const s28 = d.sizes.find((s) => s.size === 28)!;
+      expect(s28.problems?.join('\n')).toMatch(new RegExp(`${side}: dermamnist \\(png\\) cannot be decoded`));
+      const text = cli('diff', x, y);
+      expect(text.code).toBe(1);
+      expect(text.stdout).toContain('files: 2 differ');
+      expect(text.stdout).toMatch(/1 dataset changed/);
+    }
+    // --locks-only trusts the locks, which still agree.
+    expect(cli('diff', a2, b2, '--locks-only').code).toBe(0);
   });
 
   it('reports no difference between identical builds (exit 0), with or without their locks', async () => {

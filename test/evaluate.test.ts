@@ -7,7 +7,8 @@ import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ham10000 } from '../converters/ham10000/index.js';
 import type { DatasetSpec } from '../src/core/contract.js';
-import { loadBaselines } from '../src/evaluate/baselines.js';
+import { CATALOG } from '../src/catalog/index.js';
+import { baselineNames, getBaseline } from '../src/evaluate/baselines.js';
 import { evaluateModel } from '../src/evaluate/evaluate.js';
 import { semanticFingerprint } from '../src/evaluate/fingerprint.js';
 import { detExp } from '../src/evaluate/det-math.js';
@@ -171,10 +172,14 @@ describe('evaluate on the demo DermaMNIST (CPU)', () => {
     expect(unknown.stderr).toMatch(/choose from "ResNet-18 \(28\)"/);
   });
 
-  it('carries the whole MedMNIST v1 table: 7 methods x 10 datasets', () => {
-    const t = loadBaselines().baselines;
-    expect(Object.keys(t)).toEqual(['ResNet-18 (28)', 'ResNet-18 (224)', 'ResNet-50 (28)', 'ResNet-50 (224)', 'auto-sklearn', 'AutoKeras', 'Google AutoML Vision']);
-    for (const m of Object.values(t)) expect(Object.keys(m)).toHaveLength(10);
+  it('reads the whole MedMNIST v1 table from the catalog: 7 methods x 10 datasets', () => {
+    const names = baselineNames();
+    expect(names).toEqual(['ResNet-18 (28)', 'ResNet-18 (224)', 'ResNet-50 (28)', 'ResNet-50 (224)', 'auto-sklearn', 'AutoKeras', 'Google AutoML Vision']);
+    const covered = CATALOG.filter((e) => Object.keys(e.baselines).length > 0);
+    expect(covered).toHaveLength(10);
+    for (const e of covered) for (const n of names) expect(getBaseline(n, e.flag), `${n} ${e.flag}`).toEqual(e.baselines[n]);
+    expect(getBaseline('AutoKeras', 'organsmnist')).toEqual({ AUC: 0.972, ACC: 0.803 });
+    expect(() => getBaseline('AutoKeras', 'bloodmnist')).toThrow(/has no figures for bloodmnist; it covers pathmnist, .*organsmnist$/);
   });
 
   it('picks a device: auto falls back to the CPU cleanly; cuda needs its provider library', () => {
@@ -188,7 +193,7 @@ describe('evaluate on the demo DermaMNIST (CPU)', () => {
     if (cudaProviderInstalled()) expect(cuda.code, cuda.stderr).toBe(0);
     else {
       expect(cuda.code).toBe(2);
-      expect(cuda.stderr).toMatch(/--onnxruntime-node-install=cuda12/);
+      expect(cuda.stderr).toMatch(/ONNXRUNTIME_NODE_INSTALL=cuda12 node \S+\/onnxruntime-node\/script\/install\.js/);
     }
   });
 
@@ -199,6 +204,13 @@ describe('evaluate on the demo DermaMNIST (CPU)', () => {
     const missing = cli(['evaluate', '--flag', 'dermamnist', '--root', out, '--model', 'ref.onnx', '--size', '64']);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/dermamnist_64\.npz not found/);
+    // --flag resolves through the catalog: any of the 18 flags, whether or not a converter builds it.
+    const unknown = cli(['evaluate', '--flag', 'dermamnist3d', '--root', out, '--model', 'ref.onnx']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/--flag "dermamnist3d": unknown MedMNIST dataset; choose from pathmnist, chestmnist, .*synapsemnist3d/);
+    const catalogOnly = cli(['evaluate', '--flag', 'chestmnist', '--root', out, '--model', 'ref.onnx']);
+    expect(catalogOnly.code).toBe(2);
+    expect(catalogOnly.stderr).toMatch(/chestmnist\.npz not found/);
     const junk = join(work, 'junk.onnx');
     writeFileSync(junk, 'not a model');
     const bad = cli(['evaluate', '--flag', 'dermamnist', '--root', out, '--model', junk, '--device', 'cpu']);
@@ -278,11 +290,11 @@ describe('multi-label and binary-class datasets (numpy-written NPZ, library API)
       title: 'Toy',
       task,
       labels,
-      labelColumns,
       nChannels: 1,
+      dims: 2,
       officialCounts: { train: 240, val: 20, test: 120 },
-      officialSplit: 'ratio-7-1-2',
-      recipe: { mode: 'L', crop: { kind: 'none' }, filter: 'bicubic' },
+      split: { rule: 'ratio-7-1-2', stratify: 'label' },
+      recipe: [{ op: 'convert', mode: 'L' }, { op: 'resize', filter: 'bicubic' }],
     };
   }
 
@@ -325,4 +337,42 @@ describe('multi-label and binary-class datasets (numpy-written NPZ, library API)
       expect(readFileSync(csv, 'utf8')).toBe(official.csvText);
     });
   }
+
+  it('evaluates a 3D dataset: OrganMNIST3D (N,28,28,28), 11 classes, re-evaluated officially to the same numbers', () => {
+    const root = join(work, 'organ3d');
+    python(
+      `import json,sys,os\nimport numpy as np\na=json.load(sys.stdin)\nos.makedirs(a['root'],exist_ok=True)\nrng=np.random.default_rng(11)\nd={}\n` +
+        `for s,n in (('train',88),('val',22),('test',44)):\n` +
+        `    y=np.arange(n)%11; x=rng.integers(0,120,(n,28,28,28)).astype(np.uint8)\n` +
+        `    for i in range(n): x[i, :, :, y[i]*2:(y[i]*2+3)] += 120\n` +
+        `    d[s+'_images']=x; d[s+'_labels']=y.reshape(-1,1).astype(np.uint8)\n` +
+        `np.savez(os.path.join(a['root'],'organmnist3d.npz'),**d)\nprint('null')`,
+      { root },
+    );
+    const r = cli(['evaluate', '--flag', 'organmnist3d', '--root', root, '--fit-reference', join(root, 'ref.onnx'), '--device', 'cpu', '--save-dir', join(root, 'results'), '--run', 'r3d', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout) as { task: string; images: number; metrics: { auc: number; acc: number }; resultFile: string };
+    expect(j).toMatchObject({ task: 'multi-class', images: 44 });
+    const official = reevaluate(j.resultFile, root, 'multi-class');
+    expect(official.rows).toBe(44);
+    expect(Math.abs(official.auc - j.metrics.auc)).toBeLessThanOrEqual(1e-12);
+    expect(Math.abs(official.acc - j.metrics.acc)).toBeLessThanOrEqual(1e-12);
+    expect(basename(j.resultFile)).toBe(official.name);
+  });
+
+  it('evaluate --flag takes any catalog flag: ChestMNIST (14 label columns, no converter yet) through the CLI', () => {
+    const root = join(work, 'chest');
+    python(
+      `import json,sys,os\nimport numpy as np\na=json.load(sys.stdin)\nos.makedirs(a['root'],exist_ok=True)\nrng=np.random.default_rng(9)\nd={}\n` +
+        `for s,n in (('train',64),('val',8),('test',32)):\n` +
+        `    d[s+'_images']=rng.integers(0,256,(n,28,28)).astype(np.uint8); d[s+'_labels']=(rng.random((n,14))<0.3).astype(np.uint8)\n` +
+        `np.savez(os.path.join(a['root'],'chestmnist.npz'),**d)\nprint('null')`,
+      { root },
+    );
+    const r = cli(['evaluate', '--flag', 'chestmnist', '--root', root, '--fit-reference', join(root, 'ref.onnx'), '--device', 'cpu', '--baseline', 'ResNet-18 (28)', '--tolerance', '1', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout) as { task: string; images: number; activation: string; baseline: { rows: { metric: string; baseline: number }[] } };
+    expect(j).toMatchObject({ task: 'multi-label, binary-class', images: 32, activation: 'sigmoid' });
+    expect(j.baseline.rows.map((x) => [x.metric, x.baseline])).toEqual([['AUC', 0.706], ['ACC', 0.947]]);
+  });
 });

@@ -27,11 +27,11 @@ const chest: DatasetSpec = {
   title: 'FakeChestMNIST',
   task: 'multi-label, binary-class',
   labels: Array.from({ length: 14 }, (_, i) => `finding ${i}`),
-  labelColumns: 14,
   nChannels: 1,
+  dims: 2,
   officialCounts: { train: 5, val: 0, test: 3 },
-  officialSplit: 'ratio-7-1-2',
-  recipe: { mode: 'L', crop: { kind: 'none' }, filter: 'bicubic' },
+  split: { rule: 'ratio-7-1-2', stratify: 'label' },
+  recipe: [{ op: 'convert', mode: 'L' }, { op: 'resize', filter: 'bicubic' }],
   groupName: 'patient_id',
 };
 
@@ -55,7 +55,7 @@ function records(): SinkRecord[] {
       out.push({
         split,
         index,
-        sample: { id: `img${k}`, files: [], label: [...label], ...(k % 2 ? { groupId: `p${k}` } : {}) },
+        sample: { id: `img${k}`, label: [...label], ...(k % 2 ? { groupId: `p${k}` } : {}) },
         pixels: noise(S * S, k + 1),
         label,
       });

@@ -1,6 +1,6 @@
 // DermaMNIST from a fake HAM10000 download, through the real CLI, checked by numpy and Pillow.
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ham10000 } from '../converters/ham10000/index.js';
@@ -25,27 +25,8 @@ function filesOf(dir: string): Record<string, Buffer> {
   return Object.fromEntries(readdirSync(dir).sort().map((f) => [f, readFileSync(join(dir, f))]));
 }
 
-describe('fake HAM10000 download', () => {
-  test('has the real layout: metadata CSV with 8 columns, two image folders of 600x450 JPEGs, shared lesions', () => {
-    expect(readdirSync(raw).sort()).toEqual(['HAM10000_images_part_1', 'HAM10000_images_part_2', 'HAM10000_metadata.csv']);
-    const lines = readFileSync(join(raw, 'HAM10000_metadata.csv'), 'utf8').trim().split('\n');
-    expect(lines[0]).toBe('lesion_id,image_id,dx,dx_type,age,sex,localization,dataset');
-    expect(lines).toHaveLength(COUNT + 1);
-    const lesions = lines.slice(1).map((l) => l.split(',')[0]);
-    expect(new Set(lesions).size).toBeLessThan(COUNT);
-    const jpgs = [...readdirSync(join(raw, 'HAM10000_images_part_1')), ...readdirSync(join(raw, 'HAM10000_images_part_2'))];
-    expect(jpgs).toHaveLength(COUNT);
-    expect(jpgs.every((f) => /^ISIC_\d{7}\.jpg$/.test(f))).toBe(true);
-    const r = python(
-      `import sys, glob; from PIL import Image
-ims = [Image.open(p) for p in glob.glob(sys.argv[1] + '/*/*.jpg')]
-print(sorted({(i.format, i.mode, i.size) for i in ims}))`,
-      [raw],
-    );
-    expect(r.stdout.trim()).toBe("[('JPEG', 'RGB', (600, 450))]");
-  });
-});
-
+// The fake's layout, Pillow-exact pixels and the five bad-input cases are in
+// converters/ham10000/ham10000.test.ts (the converter harness); this file keeps the CLI-wide checks.
 describe('convert --source ham10000', () => {
   test('numpy loads exactly the six keys, uint8, (N,S,S,3) and (N,1), counts by the official rule', () => {
     const r = python(
@@ -73,33 +54,9 @@ print(json.dumps(res))`,
     expect(n('train')).toBeGreaterThan(n('test'));
   });
 
-  test('every image equals Pillow open().convert("RGB").resize((S,S), BICUBIC), byte for byte, at 28 and 64', () => {
-    const r = python(
-      `
-import sys, csv, glob, os, numpy as np
-from PIL import Image
-raw, out = sys.argv[1], sys.argv[2]
-files = {os.path.basename(p)[:-4]: p for p in glob.glob(raw + '/*/*.jpg')}
-rows = list(csv.DictReader(open(out + '/dermamnist.samples.csv')))
-checked = 0
-for size, name in [(28, 'dermamnist'), (64, 'dermamnist_64')]:
-    d = np.load(out + '/' + name + '.npz')
-    for r in rows:
-        ours = d[r['split'] + '_images'][int(r['index'])]
-        ref = np.asarray(Image.open(files[r['image_id']]).convert('RGB').resize((size, size), Image.BICUBIC))
-        assert ours.tobytes() == ref.tobytes(), (size, r['image_id'])
-        assert int(d[r['split'] + '_labels'][int(r['index'])][0]) == int(r['label'])
-        checked += 1
-print(checked)`,
-      [raw, out],
-    );
-    expect(r.stderr).toBe('');
-    expect(r.stdout.trim()).toBe(String(2 * COUNT));
-  });
-
   test('samples.csv carries provenance; F_S.json is valid, licensed and cited', () => {
     const csv = readFileSync(join(out, 'dermamnist.samples.csv'), 'utf8').split('\n');
-    expect(csv[0]).toBe('split,index,image_id,label,lesion_id,dx,dx_type,age,sex,localization,dataset');
+    expect(csv[0]).toBe('split,index,image_id,label,group_id,fine_label,dx_type,age,sex,localization,dataset');
     expect(csv[1]).toMatch(/^train,0,ISIC_\d{7},[0-6],HAM_\d{7},(akiec|bcc|bkl|df|mel|nv|vasc),/);
     const meta = JSON.parse(readFileSync(join(out, 'dermamnist_64.json'), 'utf8')) as Record<string, any>;
     assertValid('dataset-metadata.schema.json', meta, 'dermamnist_64.json');
@@ -109,7 +66,8 @@ print(checked)`,
     expect(meta['size']).toBe(64);
     const npz = meta['files'].find((f: { name: string }) => f.name === 'dermamnist_64.npz');
     expect(npz.bytes).toBe(statSync(join(out, 'dermamnist_64.npz')).size);
-    expect(readdirSync(out).filter((f) => f.startsWith('.'))).toEqual([]);
+    // Nothing hidden but the documented input stat cache (README, "Only what changed is rebuilt").
+    expect(readdirSync(out).filter((f) => f.startsWith('.'))).toEqual(['.medmnist-build-inputs.json']);
   });
 
   test('two runs, and --workers 1 vs 2, give byte-identical files', () => {
@@ -129,59 +87,14 @@ print(checked)`,
   });
 });
 
-describe('bad input: clear error, non-zero exit, nothing written', () => {
-  function broken(mutate: (dir: string) => void): string {
-    const dir = tempDir('ham-bad');
-    cpSync(raw, dir, { recursive: true });
-    mutate(dir);
-    return dir;
-  }
-  function csvPath(dir: string) {
-    return join(dir, 'HAM10000_metadata.csv');
-  }
-  function editCsv(dir: string, f: (lines: string[]) => string[]) {
-    const lines = readFileSync(csvPath(dir), 'utf8').trimEnd().split('\n');
-    writeFileSync(csvPath(dir), f(lines).join('\n') + '\n');
-  }
-  const firstImage = () => readFileSync(join(raw, 'HAM10000_metadata.csv'), 'utf8').split('\n')[1]!.split(',')[1]!;
-  const imagePath = (dir: string, id: string) =>
-    [join(dir, 'HAM10000_images_part_1', `${id}.jpg`), join(dir, 'HAM10000_images_part_2', `${id}.jpg`)].find(existsSync)!;
-
-  const cases: [string, (dir: string) => void, () => RegExp][] = [
-    ['a truncated JPEG', (d) => truncateSync(imagePath(d, firstImage()), 5000), () => new RegExp(`cannot decode image .*${firstImage()}\\.jpg`)],
-    ['a missing CSV column', (d) => editCsv(d, (l) => l.map((x) => x.split(',').filter((_, i) => i !== 2).join(','))), () => /HAM10000_metadata\.csv: missing column 'dx'/],
-    ['an image listed but absent', (d) => rmSync(imagePath(d, firstImage())), () => new RegExp(`row 2: image ${firstImage()} is listed but ${firstImage()}\\.jpg was not found`)],
-    ['an unknown dx code', (d) => editCsv(d, (l) => [l[0]!, l[1]!, l[2]!.replace(/,(akiec|bcc|bkl|df|mel|nv|vasc),/, ',melanoma,'), ...l.slice(3)]), () => /row 3: unknown dx code "melanoma" .*column 'dx'/],
-    ['a duplicate image_id', (d) => editCsv(d, (l) => [...l, l[1]!]), () => new RegExp(`row ${COUNT + 2}: duplicate image_id ${firstImage()} \\(also on row 2\\)`)],
-  ];
-
-  for (const [what, mutate, message] of cases) {
-    test(what, () => {
-      const dir = broken(mutate);
-      const fresh = join(tempDir('ham-bad-out'), 'out');
-      const r = cli(['convert', '--source', 'ham10000', '--input', dir, '--out', fresh, '--size', '28,64']);
-      expect(r.code).toBe(1);
-      expect(r.stderr).toMatch(message());
-      expect(existsSync(fresh) ? readdirSync(fresh) : []).toEqual([]);
-      // An existing output folder keeps its files, byte for byte.
-      const kept = tempDir('ham-kept');
-      cpSync(out, kept, { recursive: true });
-      const before = filesOf(kept);
-      const r2 = cli(['convert', '--source', 'ham10000', '--input', dir, '--out', kept, '--size', '28,64']);
-      expect(r2.code).toBe(1);
-      const after = filesOf(kept);
-      expect(Object.keys(after)).toEqual(Object.keys(before));
-      for (const k of Object.keys(before)) expect(after[k]!.equals(before[k]!), k).toBe(true);
-    });
-  }
-
+describe('interruptions and usage errors', () => {
   test('SIGINT mid-run leaves the output folder as it was', async () => {
     const target = join(tempDir('ham-int'), 'out');
     const child = spawn(process.execPath, [BIN, 'convert', '--source', 'ham10000', '--input', raw, '--out', target, '--size', '28,64,128,224,256,300', '--workers', '1'], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     // Wait until the run has started writing into its temporary folder, then interrupt it.
-    for (let i = 0; i < 400 && !(existsSync(target) && readdirSync(target).some((f) => f.startsWith('.medmnist-build-tmp-'))); i++) {
+    for (let i = 0; i < 3000 && !(existsSync(target) && readdirSync(target).some((f) => f.startsWith('.medmnist-build-tmp-'))); i++) {
       await new Promise((r) => setTimeout(r, 10));
     }
     child.kill('SIGINT');

@@ -1,7 +1,8 @@
 // HU windowing and max projection checked against numpy on random data.
 import { describe, expect, it } from 'vitest';
-import { maxProjection, maxProjectSlices } from '../src/image/projection.js';
-import { ABDOMINAL_WINDOW, windowHu, windowSlice } from '../src/image/window.js';
+import { ndarray } from '../src/core/ndarray.js';
+import { projectOp } from '../src/image/ops/project.js';
+import { ABDOMINAL_WINDOW, windowHu } from '../src/image/window.js';
 import { pythonBytes } from './support/run-cli.js';
 
 function numpy(script: string, input: Uint8Array): Buffer {
@@ -41,12 +42,10 @@ sys.stdout.buffer.write(v.tobytes())`,
   it('maps the window edges to 0 and 255 and rejects a bad window', () => {
     expect([...windowHu(Int16Array.from([-150, -151, 250, 251, 50]))]).toEqual([0, 0, 255, 255, 127]);
     expect(() => windowHu([0], { width: 0, level: 0 })).toThrow(/width > 0/);
-    expect(windowSlice(Int16Array.from([0, 1, 2, 3, 4, 5]), 3, 2).channels).toBe(1);
-    expect(() => windowSlice([0, 1], 3, 2)).toThrow(/expected 3x2/);
   });
 });
 
-describe('maxProjection', () => {
+describe('project(max) operation', () => {
   it('equals numpy max(axis=0) for a 7 x 32 x 32 uint16 stack', () => {
     const stack = new Uint16Array(7 * 32 * 32);
     let s = 7;
@@ -56,16 +55,17 @@ describe('maxProjection', () => {
 sys.stdout.buffer.write(a.max(axis=0).tobytes())`,
       new Uint8Array(stack.buffer),
     );
-    const got = maxProjection(stack, 7, 32 * 32);
-    expect(got).toBeInstanceOf(Uint16Array);
-    expect(Buffer.from(got.buffer).equals(want)).toBe(true);
+    const got = projectOp.apply(ndarray('uint16', [7, 32, 32], stack), { op: 'project', reduce: 'max', axis: 0 }, { sizes: [] });
+    expect(got.shape).toEqual([32, 32]);
+    expect(got.data).toBeInstanceOf(Uint16Array);
+    expect(Buffer.from(got.data.buffer).equals(want)).toBe(true);
   });
 
-  it('projects 8-bit slices and checks their shapes', () => {
-    const a = { data: Uint8Array.from([1, 9, 3, 4]), width: 2, height: 2, channels: 1 as const };
-    const b = { data: Uint8Array.from([5, 2, 3, 8]), width: 2, height: 2, channels: 1 as const };
-    expect([...maxProjectSlices([a, b]).data]).toEqual([5, 9, 3, 8]);
-    expect(() => maxProjectSlices([a, { ...b, width: 4, height: 1 }])).toThrow(/slice 1/);
-    expect(() => maxProjection(new Uint8Array(5), 2, 2)).toThrow(/not 2 slices/);
+  it('projects over an inner axis and refuses an axis the array does not have', () => {
+    const a = ndarray('uint8', [2, 2, 2], Uint8Array.from([1, 9, 3, 4, 5, 2, 3, 8]));
+    const got = projectOp.apply(a, { op: 'project', reduce: 'max', axis: 1 }, { sizes: [] });
+    expect(got.shape).toEqual([2, 2]);
+    expect([...got.data]).toEqual([3, 9, 5, 8]);
+    expect(() => projectOp.apply(a, { op: 'project', reduce: 'max', axis: 3 }, { sizes: [] })).toThrow(/axis 3/);
   });
 });

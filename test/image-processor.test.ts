@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ham10000 } from '../converters/ham10000/index.js';
-import { createImageProcessor } from '../src/image/processor.js';
-import type { DatasetSpec, PixelRecipe, Sample } from '../src/core/contract.js';
+import { createItemProcessor } from '../src/image/processor.js';
+import type { Item, Recipe } from '../src/core/contract.js';
 import { DataError } from '../src/core/errors.js';
 import { orderedMap } from '../src/core/ordered.js';
 import { gen } from './golden/generate.js';
@@ -31,29 +31,41 @@ beforeAll(async () => {
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function specWith(recipe: PixelRecipe): DatasetSpec {
-  return { ...ham10000.datasets[0]!, recipe };
-}
+const item = (f: string): Item => ({ id: f, files: [f] });
 
-const sample = (f: string): Sample => ({ id: f, files: [f], label: [0] });
-
-async function runAll(spec: DatasetSpec, sizes: number[], resampleThreads: number, inFlight: number): Promise<Uint8Array[][]> {
-  const proc = await createImageProcessor({ converter: ham10000, spec, sizes, workers: 2, resampleThreads });
+/** Load the item from its bytes and cut its one sample, as the engine's item loop does. */
+async function runAll(recipe: Recipe, sizes: number[], resampleThreads: number, inFlight: number): Promise<Uint8Array[][]> {
+  const proc = createItemProcessor({ converter: ham10000, sizes, workers: 2, resampleThreads });
+  const one = async (f: string): Promise<Uint8Array[]> => {
+    const loaded = await proc.load(item(f), [readFileSync(f)]);
+    return (await proc.cut(item(f), loaded, recipe, [undefined]))[0]!;
+  };
   try {
     const out: Uint8Array[][] = [];
-    for await (const r of orderedMap(files, inFlight, (f) => proc.process(sample(f)))) out.push(r);
+    for await (const r of orderedMap(files, inFlight, one)) out.push(r);
     return out;
   } finally {
     await proc.close();
   }
 }
 
-function pillow(recipe: PixelRecipe, sizes: number[]): Buffer[][] {
+interface Simple {
+  mode: 'L' | 'RGB';
+  crop: 'none' | 'square' | [number, number];
+  filter: 'bicubic' | 'lanczos' | 'box';
+}
+
+function opsOf(r: Simple): Recipe {
+  const crop: Recipe = r.crop === 'none' ? [] : r.crop === 'square' ? [{ op: 'square-crop' }] : [{ op: 'center-crop', width: r.crop[0], height: r.crop[1] }];
+  return [{ op: 'convert', mode: r.mode }, ...crop, { op: 'resize', filter: r.filter }];
+}
+
+function pillow(recipe: Simple, sizes: number[]): Buffer[][] {
   const crop =
-    recipe.crop.kind === 'center-square'
+    recipe.crop === 'square'
       ? 's = min(w, h); box = ((w - s) // 2, (h - s) // 2, (w - s) // 2 + s, (h - s) // 2 + s)'
-      : recipe.crop.kind === 'center'
-        ? `cw, ch = ${recipe.crop.width}, ${recipe.crop.height}; box = ((w - cw) // 2, (h - ch) // 2, (w - cw) // 2 + cw, (h - ch) // 2 + ch)`
+      : recipe.crop !== 'none'
+        ? `cw, ch = ${recipe.crop[0]}, ${recipe.crop[1]}; box = ((w - cw) // 2, (h - ch) // 2, (w - cw) // 2 + cw, (h - ch) // 2 + ch)`
         : 'box = None';
   const script = `
 import sys, json
@@ -76,37 +88,38 @@ for f in json.loads(sys.argv[1]):
   return res;
 }
 
-describe('createImageProcessor', () => {
-  const recipes: PixelRecipe[] = [
-    { mode: 'RGB', crop: { kind: 'none' }, filter: 'bicubic' },
-    { mode: 'L', crop: { kind: 'center-square' }, filter: 'bicubic' },
-    { mode: 'RGB', crop: { kind: 'center', width: 90, height: 80 }, filter: 'lanczos' },
-    { mode: 'L', crop: { kind: 'none' }, filter: 'box' },
+describe('createItemProcessor', () => {
+  const recipes: Simple[] = [
+    { mode: 'RGB', crop: 'none', filter: 'bicubic' },
+    { mode: 'L', crop: 'square', filter: 'bicubic' },
+    { mode: 'RGB', crop: [90, 80], filter: 'lanczos' },
+    { mode: 'L', crop: 'none', filter: 'box' },
   ];
   for (const recipe of recipes) {
-    it(`equals Pillow for ${recipe.mode}, crop ${recipe.crop.kind}, ${recipe.filter}`, async () => {
+    it(`equals Pillow for ${recipe.mode}, crop ${String(recipe.crop)}, ${recipe.filter}`, async () => {
       const sizes = [28, 64, 128];
-      const ours = await runAll(specWith(recipe), sizes, 0, 4);
+      const ours = await runAll(opsOf(recipe), sizes, 0, 4);
       const want = pillow(recipe, sizes);
       ours.forEach((px, i) => px.forEach((p, j) => expect(Buffer.from(p).equals(want[i]![j]!), `${files[i]} size ${sizes[j]}`).toBe(true)));
     });
   }
 
   it('gives the same bytes with 0, 1 or 3 resampling threads and any number in flight', async () => {
-    const spec = specWith(recipes[0]!);
+    const recipe = opsOf(recipes[0]!);
     const sizes = [28, 224];
-    const base = await runAll(spec, sizes, 0, 1);
+    const base = await runAll(recipe, sizes, 0, 1);
     for (const [threads, inFlight] of [[1, 4], [3, 8], [0, 6]] as const) {
-      const got = await runAll(spec, sizes, threads, inFlight);
+      const got = await runAll(recipe, sizes, threads, inFlight);
       expect(got.map((r) => r.map((p) => Buffer.from(p).toString('base64')))).toEqual(base.map((r) => r.map((p) => Buffer.from(p).toString('base64'))));
     }
   });
 
-  it('reports a truncated file as a DataError naming it, on the main thread and through the pool', async () => {
+  it('reports a truncated file as a DataError naming it, with and without the pool', async () => {
     for (const resampleThreads of [0, 1]) {
-      const proc = await createImageProcessor({ converter: ham10000, spec: specWith(recipes[0]!), sizes: [28], workers: 2, resampleThreads });
+      const proc = createItemProcessor({ converter: ham10000, sizes: [28], workers: 2, resampleThreads });
       try {
-        const err = await proc.process(sample(join(dir, 'broken.jpg'))).catch((e: unknown) => e);
+        const f = join(dir, 'broken.jpg');
+        const err = await proc.load(item(f), [readFileSync(f)]).catch((e: unknown) => e);
         expect(err).toBeInstanceOf(DataError);
         expect((err as Error).message).toMatch(/broken\.jpg/);
       } finally {

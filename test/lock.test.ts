@@ -24,7 +24,7 @@ describe('lock file', () => {
     expect(d.inputs.files.map((f) => f.path)).toContain('HAM10000_metadata.csv');
     expect(d.inputs.files.every((f) => !f.path.startsWith('/') && !f.path.includes(fx.tmp))).toBe(true);
     expect(d.recipe).toMatchObject({ source: 'ham10000', dataset: 'dermamnist', sizes: [28, 64], formats: ['npz'], split: { strategy: 'official', seed: 0 } });
-    expect(d.recipe.pixels).toEqual({ mode: 'RGB', crop: { kind: 'none' }, filter: 'bicubic' });
+    expect(d.recipe.pixels).toEqual([{ op: 'convert', mode: 'RGB' }, { op: 'resize', filter: 'bicubic' }]);
     expect(d.counts.train + d.counts.val + d.counts.test).toBe(40);
     expect(Object.keys(d.sizes)).toEqual(['28', '64']);
     expect(d.sizes['64']!.formats['npz']!.files.map((f) => f.name)).toEqual(['dermamnist_64.npz']);
@@ -183,9 +183,14 @@ describe('convert and the lock', () => {
     expect(seed.code).toBe(1);
     expect(seed.stderr).toContain('--frozen: inputs or recipe differ');
     expect(seed.stderr).toContain('dermamnist recipe split.seed: 0 -> 5');
+    // Asking for less than the lock holds is not a difference: 28 px is there and intact.
     const size = cli('convert', '--source', 'ham10000', '--input', fx.raw, '--out', fx.out, '--size', '28', '--frozen');
-    expect(size.code).toBe(1);
-    expect(size.stderr).toContain('dermamnist recipe sizes: [28,64] -> [28]');
+    expect(size.code, size.stderr).toBe(0);
+    expect(size.stderr).toContain('dermamnist: up to date');
+    // Asking for more is: 128 px is not in the lock.
+    const more = cli('convert', '--source', 'ham10000', '--input', fx.raw, '--out', fx.out, '--size', '28,128', '--frozen');
+    expect(more.code).toBe(1);
+    expect(more.stderr).toContain('dermamnist recipe sizes: [28,64] -> [28,128]');
     const raw2 = await copyDir(fx.raw, join(fx.tmp, 'raw-frozen'));
     await writeFile(join(raw2, 'HAM10000_metadata.csv'), (await readFile(join(raw2, 'HAM10000_metadata.csv'), 'utf8')).replace('vidir_modern', 'vidir_molemax'));
     const input = cli('convert', '--source', 'ham10000', '--input', raw2, '--out', fx.out, '--size', '28,64', '--frozen');

@@ -49,13 +49,15 @@ describe('semantic fingerprint', () => {
     expect(v.code).toBe(1);
     expect(v.stdout).toMatch(/semantic:\s+dermamnist \(reference model\)\s+\(ACC .* differs from the recorded .* \(> 0\.02\)\)/);
 
-    const r = build(out);
+    // The outputs are up to date, so only a rebuild (--force) fits the model again.
+    expect(build(out).stderr).toContain('dermamnist: up to date');
+    const r = build(out, '--force');
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/semantic drift: .*nothing was written[\s\S]*dermamnist size 28: ACC[\s\S]*--accept-drift/);
     expect(readFileSync(lockFile).equals(tampered)).toBe(true);
     expect(readFileSync(join(out, 'dermamnist.npz')).equals(npzBefore)).toBe(true);
 
-    const ok = build(out, '--accept-drift');
+    const ok = build(out, '--force', '--accept-drift');
     expect(ok.code).toBe(0);
     expect(readLock(out).datasets['dermamnist']!.sizes['28']!.semantic!.metrics).toEqual(real);
   });

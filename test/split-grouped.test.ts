@@ -13,11 +13,11 @@ import { SPLITS } from '../src/core/contract.js';
 import { UsageError } from '../src/core/errors.js';
 import { closestSubset, splitGrouped } from '../src/split/grouped.js';
 import { ratio712, ratio91, splitOfficial } from '../src/split/official.js';
-import { readSamplesCsv } from './converters-live.js';
+import { readSamplesCsv } from './support/converter-conformance.js';
 import { cli } from './support/run-cli.js';
 
-const SPEC712 = { flag: 'g712', groupName: 'group', officialSplit: 'ratio-7-1-2' } as DatasetSpec;
-const SPEC91 = { flag: 'g91', groupName: 'group', officialSplit: 'source-test-9-1' } as DatasetSpec;
+const SPEC712 = { flag: 'g712', groupName: 'group', split: { rule: 'ratio-7-1-2', stratify: 'label' } } as DatasetSpec;
+const SPEC91 = { flag: 'g91', groupName: 'group', split: { rule: 'source-test-9-1', stratify: 'label' } } as DatasetSpec;
 
 type Split = Record<SplitName, Sample[]>;
 
@@ -49,7 +49,7 @@ function randomSet(seed: number, nGroups: number, maxSize: number, nClasses: num
     const k = 1 + Math.floor(r() * maxSize);
     const test = r() < testShare;
     for (let j = 0; j < k; j++) {
-      out.push({ id: `s${out.length}`, files: [], label: [Math.floor(r() * nClasses)], groupId: `g${g}`, ...(test && j === 0 ? { sourceSplit: 'test' as const } : {}) });
+      out.push({ id: `s${out.length}`, item: 'x', label: [Math.floor(r() * nClasses)], groupId: `g${g}`, ...(test && j === 0 ? { sourceSplit: 'test' as const } : {}) });
     }
   }
   return out;
@@ -125,7 +125,7 @@ describe('grouped split', () => {
       for (let j = 0; j < k; j++) {
         while (left[c] === 0) c = left.findIndex((n) => n > 0);
         left[c]!--;
-        samples.push({ id: `ISIC_${samples.length}`, files: [], label: [c], groupId: `HAM_${g}` });
+        samples.push({ id: `ISIC_${samples.length}`, item: 'x', label: [c], groupId: `HAM_${g}` });
       }
     });
     expect(samples.length).toBe(10015);
@@ -143,11 +143,11 @@ describe('grouped split', () => {
     while (samples.length < 108309) {
       const k = Math.min(108309 - samples.length, 1 + Math.floor(-Math.log(1 - r()) * 22));
       const cls = Math.floor(r() * 4);
-      for (let j = 0; j < k; j++) samples.push({ id: `x${samples.length}`, files: [], label: [cls], groupId: String(p) });
+      for (let j = 0; j < k; j++) samples.push({ id: `x${samples.length}`, item: 'x', label: [cls], groupId: String(p) });
       p++;
     }
     for (let i = 0; i < 1000; i++) {
-      samples.push({ id: `t${i}`, files: [], label: [i % 4], groupId: String(i < 150 ? i * 3 : p + i), sourceSplit: 'test' });
+      samples.push({ id: `t${i}`, item: 'x', label: [i % 4], groupId: String(i < 150 ? i * 3 : p + i), sourceSplit: 'test' });
     }
     const t0 = performance.now();
     const res = splitGrouped(samples, SPEC91, 0);
@@ -194,9 +194,9 @@ describe('grouped split through the CLI on HAM10000', () => {
     expect(rows.length).toBe(40);
     const where = new Map<string, string>();
     for (const row of rows) {
-      expect(where.get(String(row['lesion_id'])) ?? row.split).toBe(row.split);
-      where.set(String(row['lesion_id']), row.split);
+      expect(where.get(String(row['group_id'])) ?? row.split).toBe(row.split);
+      where.set(String(row['group_id']), row.split);
     }
-    expect(new Set(rows.map((r) => r['lesion_id'])).size).toBeLessThan(40);
+    expect(new Set(rows.map((r) => r['group_id'])).size).toBeLessThan(40);
   });
 });

@@ -10,7 +10,7 @@ import { pbc } from '../converters/pbc/index.js';
 import { csvRow } from '../src/core/csv.js';
 import { rng } from '../converters/_kit/synth.js';
 import type { SplitName } from '../src/core/contract.js';
-import { compareWithPillow, readSamplesCsv } from './converters-live.js';
+import { compareWithPillow, readSamplesCsv } from './support/converter-conformance.js';
 import { cli } from './support/run-cli.js';
 
 let dir = '';
@@ -77,7 +77,8 @@ describe('--split manifest:FILE', () => {
 
   it('matches image_id by file name too, and ids with spaces and parentheses (BUSI)', async () => {
     const scan = await busi.scan(join(dir, 'busi'));
-    const names = scan.samples['breastmnist']!.map((s) => basename(s.files[0]!));
+    const fileOf = new Map(scan.items.map((it) => [it.id, it.files[0]!]));
+    const names = scan.samples['breastmnist']!.map((s) => basename(fileOf.get(s.item)!));
     const manifest = join(dir, 'breast.csv');
     const entries = await writeManifest(manifest, names, 2);
     const out = join(dir, 'out-busi');

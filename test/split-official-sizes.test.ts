@@ -33,10 +33,10 @@ async function sizesOf(source: string, samples: Sample[], seed = 0): Promise<[nu
 function listed(counts: readonly number[], prefix: string, test?: readonly number[]): Sample[] {
   const out: Sample[] = [];
   counts.forEach((n, label) => {
-    for (let i = 0; i < n; i++) out.push({ id: `${prefix}${label}-${i}`, files: [], label: [label] });
+    for (let i = 0; i < n; i++) out.push({ id: `${prefix}${label}-${i}`, item: 'x', label: [label] });
   });
   test?.forEach((n, label) => {
-    for (let i = 0; i < n; i++) out.push({ id: `${prefix}${label}-test-${i}`, files: [], label: [label], sourceSplit: 'test' });
+    for (let i = 0; i < n; i++) out.push({ id: `${prefix}${label}-test-${i}`, item: 'x', label: [label], sourceSplit: 'test' });
   });
   return out;
 }

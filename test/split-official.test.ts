@@ -8,7 +8,7 @@ function scanned(counts: readonly number[]): Sample[] {
   const out: Sample[] = [];
   let n = 0;
   counts.forEach((c, label) => {
-    for (let i = 0; i < c; i++) out.push({ id: `ISIC_${String(n++).padStart(7, '0')}`, files: [], label: [label], groupId: `L${n >> 1}` });
+    for (let i = 0; i < c; i++) out.push({ id: `ISIC_${String(n++).padStart(7, '0')}`, item: 'x', label: [label], groupId: `L${n >> 1}` });
   });
   return out;
 }

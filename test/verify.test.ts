@@ -1,7 +1,7 @@
 // verify through the real CLI: each kind of difference is reported by name (dvc status style) with
 // exit 1; --content decodes, --inputs re-hashes the raw download, --official checks MD5s.
 import { execFileSync } from 'node:child_process';
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeLock, type Lockfile } from '../src/lock/lockfile.js';
@@ -12,7 +12,7 @@ const fx = convertedFixture('verify');
 
 function outputNames(l: Lockfile): string[] {
   const d = l.datasets['dermamnist']!;
-  return [d.samplesCsv, ...Object.values(d.sizes).flatMap((s) => [s.metadata, ...Object.values(s.formats).flatMap((f) => f.files)])].map((o) => o.name);
+  return [d.samplesCsv, ...(d.docs ? [d.docs.card, d.docs.croissant] : []), ...Object.values(d.sizes).flatMap((s) => [s.metadata, ...Object.values(s.formats).flatMap((f) => f.files)])].map((o) => o.name);
 }
 
 describe('verify', () => {
@@ -20,12 +20,12 @@ describe('verify', () => {
     const r = cli('verify', fx.out, '--content', '--inputs', fx.raw);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/verify: 5 outputs, 2 decoded contents, 41 raw inputs match /);
+    expect(r.stderr).toMatch(/verify: 7 outputs, 2 decoded contents, 41 raw inputs match /);
   });
 
   it('reports a flipped byte in any output with the file name', async () => {
     const names = outputNames(fx.lock).sort();
-    expect(names).toEqual(['dermamnist.json', 'dermamnist.npz', 'dermamnist.samples.csv', 'dermamnist_64.json', 'dermamnist_64.npz']);
+    expect(names).toEqual(['dermamnist.card.md', 'dermamnist.croissant.json', 'dermamnist.json', 'dermamnist.npz', 'dermamnist.samples.csv', 'dermamnist_64.json', 'dermamnist_64.npz']);
     // One byte flipped in every output at once: each must be named, none masks another.
     const dir = await copyDir(fx.out, join(fx.tmp, 'flipped'));
     for (const name of names) await flipByte(join(dir, name));
@@ -87,7 +87,7 @@ describe('verify', () => {
     const lockPath = join(fx.tmp, 'old-tool.lock.json');
     const l = structuredClone(fx.lock);
     l.datasets['dermamnist']!.recipe.tool.version = '0.0.1';
-    l.datasets['dermamnist']!.recipe.pixels.filter = 'bilinear';
+    l.datasets['dermamnist']!.recipe.pixels = [{ op: 'convert', mode: 'RGB' }, { op: 'resize', filter: 'bilinear' }];
     await writeLock(lockPath, l);
     const r = cli('verify', fx.out, '--lock', lockPath, '--json');
     expect(r.code).toBe(1);
@@ -96,8 +96,8 @@ describe('verify', () => {
       expect.arrayContaining([
         { kind: 'stale recipe', dataset: 'dermamnist', name: 'recipeSha256', detail: 'does not match the recorded recipe (was the lock edited by hand?)' },
         { kind: 'stale recipe', dataset: 'dermamnist', name: 'tool.version', detail: '"0.0.1" in the lock, "0.1.0" in this medmnist-build' },
-        { kind: 'stale recipe', dataset: 'dermamnist', name: 'pixels.filter', detail: '"bilinear" in the lock, "bicubic" in this medmnist-build' },
-        { kind: 'stale recipe', dataset: 'dermamnist', name: 'pixels.filter', detail: '"bilinear" in the lock, "bicubic" in dermamnist.json' },
+        { kind: 'stale recipe', dataset: 'dermamnist', name: 'pixels.1.filter', detail: '"bilinear" in the lock, "bicubic" in this medmnist-build' },
+        { kind: 'stale recipe', dataset: 'dermamnist', name: 'pixels.1.filter', detail: '"bilinear" in the lock, "bicubic" in dermamnist.json' },
       ]),
     );
   });
@@ -169,5 +169,23 @@ describe('verify', () => {
     expect(bad.code).toBe(1);
     const report = JSON.parse(bad.stdout) as { checks: { name: string; status: string }[] };
     expect(report.checks.map((c) => `${c.name} ${c.status}`)).toEqual(['bloodmnist_64.npz mismatch', 'organmnist3d.npz absent', 'pathmnist.npz ok']);
+  });
+
+  it('--official fails when nothing was checked, saying which files were expected where', async () => {
+    const empty = join(fx.tmp, 'no-downloads');
+    await mkdir(empty);
+    const r = cli('verify', '--official', empty);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(`0 of 60 official files present in ${empty}`);
+    expect(r.stderr).toContain(`verify --official: nothing was checked: none of the 60 official MedMNIST files of MedMNIST v3.0.2`);
+    expect(r.stderr).toContain('Expected there, under their published names: F.npz, F_64.npz for F in adrenalmnist3d, fracturemnist3d,');
+    expect(r.stderr).toContain('F.npz, F_64.npz, F_128.npz, F_224.npz for F in bloodmnist, breastmnist, chestmnist, dermamnist,');
+    expect(r.stderr).toContain(`curl -L -o ${join(empty, 'dermamnist.npz')} 'https://zenodo.org/records/10519652/files/dermamnist.npz?download=1'`);
+    // Downloads saved under other names are pointed out; --json still prints the report, ok false.
+    await writeFile(join(empty, 'dermamnist (1).npz'), 'renamed by a browser');
+    const j = cli('verify', '--official', empty, '--json');
+    expect(j.code).toBe(1);
+    expect((JSON.parse(j.stdout) as { ok: boolean }).ok).toBe(false);
+    expect(j.stderr).toContain(`holds 1 .npz file under other names: dermamnist (1).npz; rename them to the published names`);
   });
 });

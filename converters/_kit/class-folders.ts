@@ -5,7 +5,7 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DataError } from '../../src/core/errors.js';
-import { isHidden } from './scan-helpers.js';
+import { entryKind, isHidden } from './scan-helpers.js';
 
 export interface DirListing {
   dirs: string[];
@@ -19,8 +19,9 @@ export async function listDir(dir: string): Promise<DirListing> {
   const files: string[] = [];
   for (const e of entries) {
     if (isHidden(e.name)) continue;
-    if (e.isDirectory()) dirs.push(e.name);
-    else if (e.isFile()) files.push(e.name);
+    const kind = await entryKind(join(dir, e.name), e);
+    if (kind === 'dir') dirs.push(e.name);
+    else if (kind === 'file') files.push(e.name);
   }
   const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
   return { dirs: dirs.sort(byName), files: files.sort(byName) };

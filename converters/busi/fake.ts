@@ -4,7 +4,7 @@
 // the real class mix and a .DS_Store.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import sharp from 'sharp';
+import { sharp } from '../../src/image/lazy-sharp.js';
 import type { FakeDownloadOptions } from '../../src/core/contract.js';
 import { apportion, rng, synthImage } from '../_kit/synth.js';
 import { BUSI_CLASSES, BUSI_COUNTS, DATASET_FOLDER } from './spec.js';

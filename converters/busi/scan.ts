@@ -3,7 +3,8 @@
 // add "_mask_1.png", "_mask_2.png"...). Masks are never read as images (sources.md §7): each must
 // belong to an image in the same folder; an orphan mask means an image is missing and is an error.
 import { join } from 'node:path';
-import type { Sample, ScanResult } from '../../src/core/contract.js';
+import type { ScanResult } from '../../src/core/contract.js';
+import { oneImagePerSample, type ImageSample } from '../_kit/image-items.js';
 import { DataError } from '../../src/core/errors.js';
 import { assertInputDir } from '../_kit/scan-helpers.js';
 import { UniqueIds, findRoot, readClassFolders, stem } from '../_kit/class-folders.js';
@@ -25,7 +26,7 @@ export async function scanBusi(inputDir: string): Promise<ScanResult> {
     hint: source.instructions,
   });
   const ids = new UniqueIds();
-  const samples: Sample[] = [];
+  const samples: ImageSample[] = [];
   BUSI_CLASSES.forEach((cls, c) => {
     const names = new Set(images[c]);
     const masks = new Map<string, number>();
@@ -49,8 +50,8 @@ export async function scanBusi(inputDir: string): Promise<ScanResult> {
       }
       const id = stem(name);
       ids.add(id, file);
-      samples.push({ id, files: [file], label: [BUSI_LABEL[cls]], fineLabel: cls, meta: { masks: String(masks.get(name) ?? 0) } });
+      samples.push({ id, file, label: [BUSI_LABEL[cls]], fineLabel: cls, meta: { masks: String(masks.get(name) ?? 0) } });
     }
   });
-  return { samples: { [breastmnist.flag]: samples }, inputFiles: samples.map((s) => s.files[0]!).sort() };
+  return oneImagePerSample(breastmnist.flag, samples);
 }

@@ -1,4 +1,5 @@
 // BUSI, Dataset_BUSI_with_GT (Al-Dhabyani et al. 2020) -> BreastMNIST: facts from reference/sources.md §7.
+import { datasetInfo } from '../../src/catalog/index.js';
 import type { DatasetSpec, SourceInfo } from '../../src/core/contract.js';
 
 /** BUSI's class folders. */
@@ -27,18 +28,18 @@ export const source: SourceInfo = {
   downloads: [{ name: 'Dataset_BUSI.zip', url: 'https://scholar.cu.edu.eg/?q=afahmy/pages/dataset' }],
   instructions:
     'Download Dataset_BUSI.zip from https://scholar.cu.edu.eg/?q=afahmy/pages/dataset, unzip it (giving Dataset_BUSI_with_GT/{benign,malignant,normal}/) and pass the folder holding Dataset_BUSI_with_GT/ (or that folder itself) as --input.',
+  layout: [
+    'Dataset_BUSI_with_GT/  # or pass it itself as --input',
+    '  {benign,malignant,normal}/<class> (<n>).png  # the <class> (<n>)_mask.png files are skipped',
+  ],
 };
 
 export const breastmnist: DatasetSpec = {
-  flag: 'breastmnist',
-  title: 'BreastMNIST',
-  task: 'binary-class',
-  labels: ['malignant', 'normal, benign'],
-  labelColumns: 1,
-  nChannels: 1,
-  officialCounts: { train: 546, val: 78, test: 156 },
-  officialSplit: 'ratio-7-1-2',
-  recipe: { mode: 'L', crop: { kind: 'none' }, filter: 'bicubic' },
+  // MedMNIST's facts (labels, task, counts...) come from the catalog; the rest is this source's.
+  ...datasetInfo('breastmnist'),
+  split: { rule: 'ratio-7-1-2', stratify: 'label' },
+  recipe: [{ op: 'convert', mode: 'L' }, { op: 'resize', filter: 'bicubic' }],
   fineLabelName: 'busi_class',
+  fineLabelDescription: 'BUSI class folder (benign, malignant, normal); the label merges normal and benign',
   metaColumns: ['masks'],
 };

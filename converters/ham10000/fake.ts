@@ -3,7 +3,7 @@
 // mix and lesions that own several images.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import sharp from 'sharp';
+import { sharp } from '../../src/image/lazy-sharp.js';
 import type { FakeDownloadOptions } from '../../src/core/contract.js';
 import { csvRow } from '../../src/core/csv.js';
 import { apportion, rng, synthImage } from '../_kit/synth.js';

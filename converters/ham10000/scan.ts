@@ -1,7 +1,8 @@
 // Reads a HAM10000 download as users have it: HAM10000_metadata(.csv) and ISIC_XXXXXXX.jpg images in
 // HAM10000_images_part_1/ and _part_2/, flat in one folder, or anywhere below the input folder.
 import { basename } from 'node:path';
-import type { Sample, ScanResult } from '../../src/core/contract.js';
+import type { ScanResult } from '../../src/core/contract.js';
+import { oneImagePerSample, type ImageSample } from '../_kit/image-items.js';
 import { DataError } from '../../src/core/errors.js';
 import { readTable } from '../../src/core/csv.js';
 import { assertInputDir, walkFiles } from '../_kit/scan-helpers.js';
@@ -35,7 +36,7 @@ export async function scanHam10000(inputDir: string): Promise<ScanResult> {
 
   const table = await readTable(metaFile, REQUIRED);
   const seen = new Map<string, number>();
-  const samples: Sample[] = [];
+  const samples: ImageSample[] = [];
   for (const { line, values } of table.rows) {
     const id = values['image_id']!;
     const where = `${metaFile} row ${line}`;
@@ -56,12 +57,18 @@ export async function scanHam10000(inputDir: string): Promise<ScanResult> {
     }
     samples.push({
       id,
-      files: [file],
+      file,
       label: [label],
       groupId: lesion,
       fineLabel: dx,
       meta: Object.fromEntries(dermamnist.metaColumns!.map((c) => [c, values[c] ?? ''])),
     });
   }
-  return { samples: { [dermamnist.flag]: samples }, inputFiles: [metaFile, ...samples.map((s) => s.files[0]!)].sort() };
+  // Images present but not listed in the metadata are left out, and said so (never silently).
+  const unlisted = [...images.keys()].filter((id) => !seen.has(id)).sort();
+  if (unlisted.length > 0) {
+    const shown = unlisted.slice(0, 5).join(', ') + (unlisted.length > 5 ? `, ... (${unlisted.length - 5} more)` : '');
+    process.stderr.write(`medmnist-build: ${unlisted.length} image(s) below ${inputDir} are not listed in ${metaFile} and are left out: ${shown}\n`);
+  }
+  return oneImagePerSample(dermamnist.flag, samples, [metaFile]);
 }

@@ -1,4 +1,5 @@
 // HAM10000 (Tschandl et al. 2018) -> DermaMNIST: facts from reference/sources.md §3.
+import { datasetInfo } from '../../src/catalog/index.js';
 import type { DatasetSpec, SourceInfo } from '../../src/core/contract.js';
 
 /** dx codes in MedMNIST label order (alphabetical): akiec = 0 ... vasc = 6. */
@@ -26,27 +27,21 @@ export const source: SourceInfo = {
   ],
   instructions:
     'Download HAM10000_images_part_1.zip, HAM10000_images_part_2.zip and HAM10000_metadata from https://doi.org/10.7910/DVN/DBW86T (or the Kaggle copy), unzip them into one folder and pass that folder as --input.',
+  layout: [
+    'HAM10000_metadata.csv  # lesion_id,image_id,dx,dx_type,age,sex,localization[,dataset]',
+    'HAM10000_images_part_1/ISIC_*.jpg  # images may also lie flat, or anywhere below --input',
+    'HAM10000_images_part_2/ISIC_*.jpg',
+  ],
 };
 
 export const dermamnist: DatasetSpec = {
-  flag: 'dermamnist',
-  title: 'DermaMNIST',
-  task: 'multi-class',
-  labels: [
-    'actinic keratoses and intraepithelial carcinoma',
-    'basal cell carcinoma',
-    'benign keratosis-like lesions',
-    'dermatofibroma',
-    'melanoma',
-    'melanocytic nevi',
-    'vascular lesions',
-  ],
-  labelColumns: 1,
-  nChannels: 3,
-  officialCounts: { train: 7007, val: 1003, test: 2005 },
-  officialSplit: 'ratio-7-1-2',
-  recipe: { mode: 'RGB', crop: { kind: 'none' }, filter: 'bicubic' },
+  // MedMNIST's facts (labels, task, counts...) come from the catalog; the rest is this source's.
+  ...datasetInfo('dermamnist'),
+  split: { rule: 'ratio-7-1-2', stratify: 'label' },
+  recipe: [{ op: 'convert', mode: 'RGB' }, { op: 'resize', filter: 'bicubic' }],
   groupName: 'lesion_id',
+  groupDescription: 'HAM10000 lesion_id (HAM_...): the skin lesion the image shows; one lesion can have several images',
   fineLabelName: 'dx',
+  fineLabelDescription: 'HAM10000 dx: the diagnosis code (akiec, bcc, bkl, df, mel, nv, vasc), whose alphabetical index is the label',
   metaColumns: ['dx_type', 'age', 'sex', 'localization', 'dataset'],
 };

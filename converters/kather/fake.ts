@@ -3,7 +3,7 @@
 // with the 100K set's class mix and a .DS_Store as macOS leaves behind.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import sharp from 'sharp';
+import { sharp } from '../../src/image/lazy-sharp.js';
 import type { FakeDownloadOptions } from '../../src/core/contract.js';
 import { apportion, rng, synthImage } from '../_kit/synth.js';
 import { KATHER_CLASSES, KATHER_TRAIN_COUNTS, TEST_ARCHIVE, TRAIN_ARCHIVE } from './spec.js';

@@ -2,7 +2,8 @@
 // CRC-VAL-HE-7K/ side by side, each with the nine class folders of <CLASS>-<id>.tif tiles. The folder
 // holding the two archives may be --input itself or up to two levels below it.
 import { join } from 'node:path';
-import type { Sample, ScanResult } from '../../src/core/contract.js';
+import type { ScanResult } from '../../src/core/contract.js';
+import { oneImagePerSample, type ImageSample } from '../_kit/image-items.js';
 import { DataError } from '../../src/core/errors.js';
 import { assertInputDir } from '../_kit/scan-helpers.js';
 import { UniqueIds, findRoot, listDir, readClassFolders, stem } from '../_kit/class-folders.js';
@@ -27,7 +28,7 @@ export async function scanKather(inputDir: string): Promise<ScanResult> {
   if (!dirs.includes(TEST_ARCHIVE)) throw new DataError(`${join(root, TEST_ARCHIVE)}: not found; it is PathMNIST's test set. ${source.instructions}`);
 
   const ids = new UniqueIds();
-  const samples: Sample[] = [];
+  const samples: ImageSample[] = [];
   for (const archive of [hasNorm ? TRAIN_ARCHIVE : TRAIN_ARCHIVE_NONORM, TEST_ARCHIVE]) {
     const dir = join(root, archive);
     const { images } = await readClassFolders({ root: dir, classes: KATHER_CLASSES, isImage: (n) => TIFF_RE.test(n), hint: source.instructions });
@@ -43,7 +44,7 @@ export async function scanKather(inputDir: string): Promise<ScanResult> {
         ids.add(id, file);
         samples.push({
           id,
-          files: [file],
+          file,
           label: [label],
           ...(archive === TEST_ARCHIVE ? { sourceSplit: 'test' as const } : {}),
           meta: { archive },
@@ -51,5 +52,5 @@ export async function scanKather(inputDir: string): Promise<ScanResult> {
       }
     });
   }
-  return { samples: { [pathmnist.flag]: samples }, inputFiles: samples.map((s) => s.files[0]!).sort() };
+  return oneImagePerSample(pathmnist.flag, samples);
 }

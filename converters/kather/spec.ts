@@ -1,4 +1,5 @@
 // NCT-CRC-HE-100K + CRC-VAL-HE-7K (Kather et al. 2018) -> PathMNIST: facts from reference/sources.md §1.
+import { datasetInfo } from '../../src/catalog/index.js';
 import type { DatasetSpec, SourceInfo } from '../../src/core/contract.js';
 
 /** Class folder names in MedMNIST label order (ADI = 0 ... TUM = 8). */
@@ -27,27 +28,18 @@ export const source: SourceInfo = {
   ],
   instructions:
     'Download NCT-CRC-HE-100K.zip (or NCT-CRC-HE-100K-NONORM.zip) and CRC-VAL-HE-7K.zip from https://zenodo.org/records/1214456, unzip both into one folder (giving NCT-CRC-HE-100K/<CLASS>/*.tif and CRC-VAL-HE-7K/<CLASS>/*.tif) and pass that folder as --input.',
+  layout: [
+    'NCT-CRC-HE-100K/  # or NCT-CRC-HE-100K-NONORM/: the training set',
+    '  {ADI,BACK,DEB,LYM,MUC,MUS,NORM,STR,TUM}/*.tif',
+    'CRC-VAL-HE-7K/  # the source test set',
+    '  {ADI,BACK,DEB,LYM,MUC,MUS,NORM,STR,TUM}/*.tif',
+  ],
 };
 
 export const pathmnist: DatasetSpec = {
-  flag: 'pathmnist',
-  title: 'PathMNIST',
-  task: 'multi-class',
-  labels: [
-    'adipose',
-    'background',
-    'debris',
-    'lymphocytes',
-    'mucus',
-    'smooth muscle',
-    'normal colon mucosa',
-    'cancer-associated stroma',
-    'colorectal adenocarcinoma epithelium',
-  ],
-  labelColumns: 1,
-  nChannels: 3,
-  officialCounts: { train: 89996, val: 10004, test: 7180 },
-  officialSplit: 'source-test-9-1',
-  recipe: { mode: 'RGB', crop: { kind: 'none' }, filter: 'bicubic' },
+  // MedMNIST's facts (labels, task, counts...) come from the catalog; the rest is this source's.
+  ...datasetInfo('pathmnist'),
+  split: { rule: 'source-test-9-1', stratify: 'label' },
+  recipe: [{ op: 'convert', mode: 'RGB' }, { op: 'resize', filter: 'bicubic' }],
   metaColumns: ['archive'],
 };

@@ -4,7 +4,7 @@
 // every fifth one stored RGB as 283 real files are, patients with several images, and a .DS_Store.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import sharp from 'sharp';
+import { sharp } from '../../src/image/lazy-sharp.js';
 import type { FakeDownloadOptions } from '../../src/core/contract.js';
 import { apportion, rng, synthImage } from '../_kit/synth.js';
 import { CXR_CLASSES, CXR_TRAIN_COUNTS } from './spec.js';

@@ -10,7 +10,8 @@
 //   NORMAL-<N>-<k>.jpeg, BACTERIA-<N>-<k>.jpeg, VIRUS-...   -> patient <N>, normal | bacteria | virus
 // Other names are accepted without a patient id (each is then its own group) and finding = the class.
 import { join } from 'node:path';
-import type { Sample, ScanResult } from '../../src/core/contract.js';
+import type { ScanResult } from '../../src/core/contract.js';
+import { oneImagePerSample, type ImageSample } from '../_kit/image-items.js';
 import { DataError } from '../../src/core/errors.js';
 import { assertInputDir } from '../_kit/scan-helpers.js';
 import { UniqueIds, readPartFolders, stem } from '../_kit/class-folders.js';
@@ -37,7 +38,7 @@ export async function scanKermanyCxr(inputDir: string): Promise<ScanResult> {
   await assertInputDir(inputDir, source.instructions);
   const { parts } = await readPartFolders(inputDir, CXR_CLASSES, (n) => JPEG_RE.test(n), 'ChestXRay2017 (chest_xray)', source.instructions);
   const ids = new UniqueIds();
-  const samples: Sample[] = [];
+  const samples: ImageSample[] = [];
   for (const { part, images, dir } of parts) {
     CXR_CLASSES.forEach((cls, label) => {
       for (const name of images[label]!) {
@@ -50,7 +51,7 @@ export async function scanKermanyCxr(inputDir: string): Promise<ScanResult> {
         ids.add(id, file);
         samples.push({
           id,
-          files: [file],
+          file,
           label: [label],
           ...(facts ? { groupId: facts.patient } : {}),
           fineLabel: facts?.finding ?? cls.toLowerCase(),
@@ -60,5 +61,5 @@ export async function scanKermanyCxr(inputDir: string): Promise<ScanResult> {
       }
     });
   }
-  return { samples: { [pneumoniamnist.flag]: samples }, inputFiles: samples.map((s) => s.files[0]!).sort() };
+  return oneImagePerSample(pneumoniamnist.flag, samples);
 }

@@ -4,7 +4,7 @@
 // in both train and test as in the real set.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import sharp from 'sharp';
+import { sharp } from '../../src/image/lazy-sharp.js';
 import type { FakeDownloadOptions } from '../../src/core/contract.js';
 import { apportion, rng, synthImage } from '../_kit/synth.js';
 import { OCT_CLASSES, OCT_TRAIN_COUNTS } from './spec.js';

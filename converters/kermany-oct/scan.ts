@@ -3,7 +3,8 @@
 // is read too: its val/ images were taken out of the source's training set, so they count as training
 // images again (the 9:1 rule then splits train + val afresh); source_folder records where each lay.
 import { join } from 'node:path';
-import type { Sample, ScanResult } from '../../src/core/contract.js';
+import type { ScanResult } from '../../src/core/contract.js';
+import { oneImagePerSample, type ImageSample } from '../_kit/image-items.js';
 import { DataError } from '../../src/core/errors.js';
 import { assertInputDir } from '../_kit/scan-helpers.js';
 import { UniqueIds, readPartFolders, stem } from '../_kit/class-folders.js';
@@ -16,7 +17,7 @@ export async function scanKermanyOct(inputDir: string): Promise<ScanResult> {
   await assertInputDir(inputDir, source.instructions);
   const { parts } = await readPartFolders(inputDir, OCT_CLASSES, (n) => JPEG_RE.test(n), 'OCT2017', source.instructions);
   const ids = new UniqueIds();
-  const samples: Sample[] = [];
+  const samples: ImageSample[] = [];
   for (const { part, images, dir } of parts) {
     OCT_CLASSES.forEach((cls, label) => {
       for (const name of images[label]!) {
@@ -32,7 +33,7 @@ export async function scanKermanyOct(inputDir: string): Promise<ScanResult> {
         ids.add(id, file);
         samples.push({
           id,
-          files: [file],
+          file,
           label: [label],
           groupId: m[2]!,
           ...(part === 'test' ? { sourceSplit: 'test' as const } : {}),
@@ -41,5 +42,5 @@ export async function scanKermanyOct(inputDir: string): Promise<ScanResult> {
       }
     });
   }
-  return { samples: { [octmnist.flag]: samples }, inputFiles: samples.map((s) => s.files[0]!).sort() };
+  return oneImagePerSample(octmnist.flag, samples);
 }

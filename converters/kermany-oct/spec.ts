@@ -1,4 +1,5 @@
 // Kermany et al. OCT2017 (Mendeley Data rscbjbr9sj) -> OCTMNIST: facts from reference/sources.md §4.
+import { datasetInfo } from '../../src/catalog/index.js';
 import type { DatasetSpec, SourceInfo } from '../../src/core/contract.js';
 
 /** Class folder names in MedMNIST label order (CNV = 0 ... NORMAL = 3). */
@@ -29,18 +30,19 @@ export const source: SourceInfo = {
   downloads: [{ name: 'OCT2017.tar.gz', url: KERMANY_RECORD }],
   instructions:
     `Download OCT2017.tar.gz from ${KERMANY_RECORD}, extract it (giving OCT2017/train/<CLASS>/ and OCT2017/test/<CLASS>/) and pass the folder holding OCT2017/ (or OCT2017/ itself) as --input. The Kaggle copy (kermany2018, with a val/ folder) is read too.`,
+  layout: [
+    'OCT2017/  # or pass OCT2017/ itself as --input; the Kaggle copy also has val/',
+    '  train/{CNV,DME,DRUSEN,NORMAL}/*.jpeg',
+    '  test/{CNV,DME,DRUSEN,NORMAL}/*.jpeg',
+  ],
 };
 
 export const octmnist: DatasetSpec = {
-  flag: 'octmnist',
-  title: 'OCTMNIST',
-  task: 'multi-class',
-  labels: ['choroidal neovascularization', 'diabetic macular edema', 'drusen', 'normal'],
-  labelColumns: 1,
-  nChannels: 1,
-  officialCounts: { train: 97477, val: 10832, test: 1000 },
-  officialSplit: 'source-test-9-1',
-  recipe: { mode: 'L', crop: { kind: 'center-square' }, filter: 'bicubic' },
+  // MedMNIST's facts (labels, task, counts...) come from the catalog; the rest is this source's.
+  ...datasetInfo('octmnist'),
+  split: { rule: 'source-test-9-1', stratify: 'label' },
+  recipe: [{ op: 'convert', mode: 'L' }, { op: 'square-crop' }, { op: 'resize', filter: 'bicubic' }],
   groupName: 'patient_id',
+  groupDescription: 'OCT2017 patient id read from the file name (<CLASS>-<patient id>-<n>.jpeg)',
   metaColumns: ['source_folder'],
 };

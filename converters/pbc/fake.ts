@@ -3,7 +3,7 @@
 // .DS_Store. The file-name prefixes imitate common copies; scan() does not depend on them.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import sharp from 'sharp';
+import { sharp } from '../../src/image/lazy-sharp.js';
 import type { FakeDownloadOptions } from '../../src/core/contract.js';
 import { apportion, rng, synthImage } from '../_kit/synth.js';
 import { DATASET_FOLDER, PBC_CLASSES, PBC_COUNTS } from './spec.js';

@@ -1,6 +1,6 @@
 import type { Converter } from '../../src/core/contract.js';
 import { writePbcFake } from './fake.js';
-import { decodePbc, scanPbc } from './scan.js';
+import { loadPbc, scanPbc } from './scan.js';
 import { bloodmnist, source } from './spec.js';
 
 export const pbc: Converter = {
@@ -8,5 +8,5 @@ export const pbc: Converter = {
   datasets: [bloodmnist],
   scan: scanPbc,
   writeFakeDownload: writePbcFake,
-  decode: decodePbc,
+  load: loadPbc,
 };

@@ -1,4 +1,5 @@
 // PBC dataset (Acevedo et al. 2020, Mendeley Data snkd93bnjr) -> BloodMNIST: facts from reference/sources.md §9.
+import { datasetInfo } from '../../src/catalog/index.js';
 import type { DatasetSpec, SourceInfo } from '../../src/core/contract.js';
 
 /** Class folder names in MedMNIST label order (alphabetical: basophil = 0 ... platelet = 7). */
@@ -22,25 +23,15 @@ export const source: SourceInfo = {
   downloads: [{ name: 'PBC_dataset_normal_DIB.zip', url: 'https://data.mendeley.com/datasets/snkd93bnjr/1' }],
   instructions:
     'Download PBC_dataset_normal_DIB.zip from https://data.mendeley.com/datasets/snkd93bnjr/1, unzip it (giving PBC_dataset_normal_DIB/<8 class folders>/*.jpg) and pass the folder holding PBC_dataset_normal_DIB/ (or that folder itself) as --input.',
+  layout: [
+    'PBC_dataset_normal_DIB/  # or pass it itself as --input',
+    '  {basophil,eosinophil,erythroblast,ig,lymphocyte,monocyte,neutrophil,platelet}/*.jpg',
+  ],
 };
 
 export const bloodmnist: DatasetSpec = {
-  flag: 'bloodmnist',
-  title: 'BloodMNIST',
-  task: 'multi-class',
-  labels: [
-    'basophil',
-    'eosinophil',
-    'erythroblast',
-    'immature granulocytes(myelocytes, metamyelocytes and promyelocytes)',
-    'lymphocyte',
-    'monocyte',
-    'neutrophil',
-    'platelet',
-  ],
-  labelColumns: 1,
-  nChannels: 3,
-  officialCounts: { train: 11959, val: 1712, test: 3421 },
-  officialSplit: 'ratio-7-1-2',
-  recipe: { mode: 'RGB', crop: { kind: 'center', width: CROP, height: CROP }, filter: 'bicubic' },
+  // MedMNIST's facts (labels, task, counts...) come from the catalog; the rest is this source's.
+  ...datasetInfo('bloodmnist'),
+  split: { rule: 'ratio-7-1-2', stratify: 'label' },
+  recipe: [{ op: 'convert', mode: 'RGB' }, { op: 'center-crop', width: CROP, height: CROP }, { op: 'resize', filter: 'bicubic' }],
 };

@@ -1,83 +1,60 @@
-// The engine: scan -> split -> decode -> pixel recipe (every size from one decode) -> sinks.
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+// `convert`: plan -> process -> pack in one process (design §3). When every item yields exactly one
+// sample (every 2D source), items are processed in output order and their pixels stream straight into
+// the sinks. Otherwise (a CT volume cut into many samples) the item loop writes one shard into the
+// output's temporary area and pack reads it back in output order: the same code as `process` + `pack`,
+// so the bytes are the same whatever the path or shard count.
+import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { getConverter } from '../../converters/index.js';
-import { createImageProcessor, type ImageProcessor } from '../image/processor.js';
+import { join } from 'node:path';
+import type { Converter, ConverterRegistry } from '../core/contract.js';
+import { UsageError } from '../core/errors.js';
 import { getFormat } from '../formats/index.js';
-import { baseNameFor, type DatasetSink, type SinkContext } from '../formats/sink.js';
-import { ContentHashSink } from '../lock/content.js';
-import { ConvertLock } from '../lock/convert-lock.js';
-import { sha256File } from '../lock/hash.js';
-import { LOCK_NAME, type ContentHash } from '../lock/lockfile.js';
-import { buildDatasetMetadata, type FileRecord } from '../metadata/dataset-metadata.js';
-import { samplesCsvLines } from '../metadata/samples-csv.js';
-import { splitSamples, type SplitSamples } from '../split/index.js';
-import { SPLITS, type Converter, type DatasetSpec, type ScanResult, type SplitName } from '../core/contract.js';
-import { DataError, UsageError } from '../core/errors.js';
-import { orderedMap } from '../core/ordered.js';
-import { OutputTransaction } from '../lock/output-transaction.js';
+import { acquireOutputFolder, releaseOutputFolder, SHARDS_PREFIX } from '../lock/output-transaction.js';
+import { testPoint } from '../core/test-hooks.js';
+import { processItems, type HashedFile } from './items.js';
+import { pack, planInputFiles, type DatasetBuild, type PackOptions, type RecordSource } from './pack.js';
+import { assessFreshness, type DatasetFreshness } from './freshness.js';
+import { InputHashCache } from '../lock/input-cache.js';
+import { hashInputs } from '../lock/inputs.js';
+import { LOCK_NAME, readLockIfExists } from '../lock/lockfile.js';
+import { makePlan, narrowPlan, type BuildPlan } from './plan.js';
+import { openShards, writeShard } from './shards.js';
 
-export interface ConvertOptions {
+export type { DatasetBuild, ProgressEvent } from './pack.js';
+export type { DatasetFreshness } from './freshness.js';
+
+export interface ConvertOptions extends PackOptions {
   source: string;
   input: string;
-  out: string;
   sizes: number[];
   formats: string[];
   split: string;
   seed: number;
-  workers?: number;
-  /** Only these dataset flags of the source (default: all it produces). */
+  /** Dataset flags of the source to build (default: all). */
   datasets?: string[];
+  workers?: number;
   formatOptions?: Record<string, string | number | boolean>;
-  /** Lock file to merge the build into (default `<out>/datasets.lock.json`); false: write no lock. */
-  lock?: string | false;
-  /** Refuse inputs, recipe or outputs that differ from the lock; leave the lock as it is. */
-  frozen?: boolean;
-  /** Record the reference model's metrics in the lock as a semantic fingerprint (default true). */
-  fingerprint?: boolean;
-  /** Accept a semantic fingerprint that moved beyond the locked tolerance. */
-  acceptDrift?: boolean;
-  /** Non-fatal notes for the user (stderr in the CLI). */
-  warn?: (message: string) => void;
-  onProgress?: (event: ProgressEvent) => void;
-}
-
-export interface ProgressEvent {
-  flag: string;
-  done: number;
-  total: number;
-}
-
-export interface DatasetBuild {
-  flag: string;
-  spec: DatasetSpec;
-  counts: Record<SplitName, number>;
-  splits: SplitSamples;
-  /** Files written for this dataset (names relative to the output folder), with hashes. */
-  files: FileRecord[];
-  /** Per size: the files of that size. */
-  bySize: Record<number, FileRecord[]>;
-  /** Per size: the format-independent content hash of what was written. */
-  content: Record<number, ContentHash>;
+  /** Drop sizes and formats of these datasets that the folder holds but this run did not ask for. */
+  prune?: boolean;
+  /** Rebuild even datasets that are up to date. */
+  force?: boolean;
 }
 
 export interface ConvertResult {
   source: string;
-  converter: Converter;
-  scan: ScanResult;
+  plan: BuildPlan;
   datasets: DatasetBuild[];
   images: number;
+  /** Raw bytes read (each item once). */
+  bytesRead: number;
   seconds: number;
-  /** The lock file written, or null (no lock, or --frozen). */
+  /** The lock file written, or null (no lock, --frozen, or everything was up to date). */
   lockWritten: string | null;
+  /** Per dataset of the source asked for: new, rebuilt or up to date, and why (empty without a lock). */
+  freshness: DatasetFreshness[];
 }
 
-export function imageShapeFor(spec: DatasetSpec, size: number): number[] {
-  return spec.nChannels === 3 ? [size, size, 3] : [size, size];
-}
-
-function validateSizes(sizes: number[]): void {
+export function validateSizes(sizes: readonly number[]): void {
   if (sizes.length === 0) throw new UsageError('--size needs at least one size, e.g. --size 28,64');
   for (const s of sizes) {
     if (!Number.isInteger(s) || s < 1 || s > 4096) throw new UsageError(`--size ${s} is not a size in pixels (1..4096)`);
@@ -85,134 +62,123 @@ function validateSizes(sizes: number[]): void {
   if (new Set(sizes).size !== sizes.length) throw new UsageError(`--size lists a size twice: ${sizes.join(',')}`);
 }
 
-export async function convert(opts: ConvertOptions): Promise<ConvertResult> {
-  const t0 = performance.now();
-  const converter = getConverter(opts.source);
-  validateSizes(opts.sizes);
-  const formats = [...new Set(opts.formats)].map(getFormat);
-  const workers = Math.max(1, opts.workers ?? availableParallelism());
-  const wanted = opts.datasets ?? converter.datasets.map((d) => d.flag);
-  const specs = converter.datasets.filter((d) => wanted.includes(d.flag));
+/** Images in flight at most: each holds a decoded image (up to the pixel budget) and its cuts. */
+export const MAX_WORKERS = 64;
 
-  const scan = await converter.scan(opts.input);
-  const plans: { spec: DatasetSpec; splits: SplitSamples }[] = [];
-  for (const spec of specs) {
-    const samples = scan.samples[spec.flag] ?? [];
-    if (samples.length === 0) throw new DataError(`${opts.input}: no ${spec.flag} images found. ${converter.source.instructions}`);
-    plans.push({ spec, splits: await splitSamples(samples, spec, { strategy: opts.split, seed: opts.seed }) });
-  }
-
-  // Lock (src/lock/convert-lock.ts): under --frozen this refuses before anything is written.
-  const lockPath = opts.lock === false ? null : (opts.lock ?? join(opts.out, LOCK_NAME));
-  if (opts.frozen && !lockPath) throw new UsageError('--frozen needs a lock file');
-  const locker = lockPath
-    ? await ConvertLock.prepare({ ...opts, path: lockPath, frozen: opts.frozen ?? false }, converter, specs, scan)
-    : null;
-
-  const tx = await OutputTransaction.begin(opts.out);
-  const builds: DatasetBuild[] = [];
-  let images = 0;
-  try {
-    const written: string[] = [];
-    for (const { spec, splits } of plans) {
-      const b = await buildDataset(converter, spec, splits, opts, formats, workers, tx);
-      builds.push(b);
-      written.push(...b.files.map((f) => f.name));
-      images += SPLITS.reduce((a, s) => a + splits[s].length, 0);
-    }
-    await locker?.check(builds, tx.tmpDir);
-    await tx.commit(written);
-  } catch (err) {
-    await tx.abort();
-    throw err;
-  }
-  const lockWritten = locker && (await locker.write()) ? lockPath : null;
-  return { source: converter.source.id, converter, scan, datasets: builds, images, seconds: (performance.now() - t0) / 1000, lockWritten };
+export function validateWorkers(workers: number | undefined): number {
+  const w = workers ?? Math.min(availableParallelism(), MAX_WORKERS);
+  if (!Number.isInteger(w) || w < 1 || w > MAX_WORKERS) throw new UsageError(`--workers ${workers} must be a whole number from 1 to ${MAX_WORKERS}`);
+  return w;
 }
 
-async function buildDataset(
-  converter: Converter,
-  spec: DatasetSpec,
-  splits: SplitSamples,
-  opts: ConvertOptions,
-  formats: ReturnType<typeof getFormat>[],
-  workers: number,
-  tx: OutputTransaction,
-): Promise<DatasetBuild> {
-  const counts = { train: splits.train.length, val: splits.val.length, test: splits.test.length };
-  const sinks: { size: number; sink: DatasetSink }[] = [];
-  const contentSinks = new Map<number, ContentHashSink>();
-  let processor: ImageProcessor | null = null;
+/** True when the item loop yields records in output order (one sample per item). */
+export function streamsInOrder(plan: BuildPlan, converter?: Converter): boolean {
+  // Dropping samples changes later indexes, so pack must know what is dropped first: the shard path.
+  if (converter?.datasets.some((d) => plan.datasets.some((p) => p.flag === d.flag) && d.recipe.some((o) => o.op === 'drop-blank'))) return false;
+  const perItem = new Uint32Array(plan.items.length);
+  for (const d of plan.datasets) for (const s of d.samples) perItem[s.item]!++;
+  return perItem.every((n) => n === 1);
+}
+
+export async function convert(registry: ConverterRegistry, opts: ConvertOptions): Promise<ConvertResult> {
+  const converter = registry.get(opts.source);
+  validateSizes(opts.sizes);
+  for (const f of opts.formats) getFormat(f);
+  const workers = validateWorkers(opts.workers);
+  // One writer per output folder for the whole run; taking the lock also recovers the folder from an
+  // interrupted earlier run (src/lock/output-transaction.ts).
+  acquireOutputFolder(opts.out);
   try {
-    processor = await createImageProcessor({ converter, spec, sizes: opts.sizes, workers });
-    const proc = processor;
-    for (const size of opts.sizes) {
-      for (const format of formats) {
-        const ctx: SinkContext = {
-          spec,
-          size,
-          baseName: baseNameFor(spec.flag, size),
-          dir: tx.tmpDir,
-          counts,
-          imageShape: imageShapeFor(spec, size),
-          options: opts.formatOptions ?? {},
-        };
-        sinks.push({ size, sink: await format.createSink(ctx) });
-      }
-      const cs = new ContentHashSink();
-      contentSinks.set(size, cs);
-      sinks.push({ size, sink: cs });
-    }
-    const order = SPLITS.flatMap((split) => splits[split].map((sample, index) => ({ split, index, sample })));
-    const total = order.length;
-    let done = 0;
-    const results = orderedMap(order, workers * 2, async (item) => ({ ...item, pixels: await proc.process(item.sample) }));
-    for await (const r of results) {
-      const label = Uint8Array.from(r.sample.label);
-      for (const { size, sink } of sinks) {
-        await sink.write({ split: r.split, index: r.index, sample: r.sample, label, pixels: r.pixels[opts.sizes.indexOf(size)]! });
-      }
-      done++;
-      opts.onProgress?.({ flag: spec.flag, done, total });
-    }
-    const bySize: Record<number, FileRecord[]> = {};
-    for (const { size, sink } of sinks) {
-      const names = await sink.finish();
-      for (const name of names) {
-        const h = await sha256File(tx.path(name));
-        (bySize[size] ??= []).push({ name, bytes: h.bytes, sha256: h.sha256 });
-      }
-    }
-    const files: FileRecord[] = [];
-    const csvName = `${spec.flag}.samples.csv`;
-    await writeFile(tx.path(csvName), [...samplesCsvLines(spec, splits)].join(''));
-    const csvHash = await sha256File(tx.path(csvName));
-    files.push({ name: csvName, bytes: csvHash.bytes, sha256: csvHash.sha256 });
-    for (const size of opts.sizes) {
-      const sizeFiles = (bySize[size] ?? []).slice().sort((a, b) => (a.name < b.name ? -1 : 1));
-      bySize[size] = sizeFiles;
-      const meta = buildDatasetMetadata({
-        spec,
-        source: converter.source,
-        size,
-        imageShape: imageShapeFor(spec, size),
-        counts,
-        splitStrategy: opts.split,
-        seed: opts.seed,
-        files: [...sizeFiles, { name: csvName, bytes: csvHash.bytes, sha256: csvHash.sha256 }],
-      });
-      const metaName = `${baseNameFor(spec.flag, size)}.json`;
-      await writeFile(tx.path(metaName), JSON.stringify(meta, null, 2) + '\n');
-      const mh = await sha256File(tx.path(metaName));
-      files.push(...sizeFiles, { name: metaName, bytes: mh.bytes, sha256: mh.sha256 });
-    }
-    const content: Record<number, ContentHash> = {};
-    for (const [size, cs] of contentSinks) content[size] = cs.content;
-    return { flag: spec.flag, spec, counts, splits, files, bySize, content };
-  } catch (err) {
-    for (const { sink } of sinks) await sink.abort().catch(() => undefined);
-    throw err;
+    return await convertLocked(converter, workers, opts);
   } finally {
-    await processor?.close();
+    releaseOutputFolder(opts.out);
   }
+}
+
+async function convertLocked(converter: Converter, workers: number, opts: ConvertOptions): Promise<ConvertResult> {
+  const t0 = performance.now();
+  const startedMs = Date.now();
+  testPoint('convert-locked');
+  let plan = await makePlan({
+    converter,
+    input: opts.input,
+    sizes: opts.sizes,
+    formats: [...new Set(opts.formats)],
+    split: opts.split,
+    seed: opts.seed,
+    formatOptions: opts.formatOptions ?? {},
+    ...(opts.datasets ? { datasets: opts.datasets } : {}),
+  });
+  testPoint('convert-planned');
+  const lockPath = opts.lock === false ? null : (opts.lock ?? join(opts.out, LOCK_NAME));
+  // --frozen hashes every input itself; other builds take unchanged inputs' hashes from the stat cache.
+  const cache = lockPath && !opts.frozen ? InputHashCache.load(opts.out) : null;
+  let freshness: DatasetFreshness[] = [];
+  let keep: Record<string, number[]> | undefined;
+  if (lockPath) {
+    const lock = await readLockIfExists(lockPath);
+    const files = planInputFiles(plan);
+    const progress = { onProgress: opts.onProgress, subject: converter.source.id };
+    const onFile = opts.onProgress && ((done: number, total: number) => opts.onProgress!({ step: 'hashing inputs', subject: converter.source.id, done, total }));
+    freshness = await assessFreshness(plan, converter, lock, opts.out, { sizes: opts.sizes, formats: opts.formats, prune: opts.prune ?? false, force: opts.force ?? false }, () =>
+      cache ? cache.hashInputs(plan.input, files, onFile) : hashInputs(plan.input, files, progress),
+    );
+    const todo = freshness.filter((f) => f.status !== 'up to date');
+    if (todo.length === 0) {
+      cache?.save();
+      return { source: converter.source.id, plan, datasets: [], images: 0, bytesRead: 0, lockWritten: null, freshness, seconds: (performance.now() - t0) / 1000 };
+    }
+    // A frozen build is compared with the lock as asked; other builds extend what the folder holds.
+    if (!opts.frozen) {
+      const sizes = [...new Set(todo.flatMap((f) => f.sizes))].sort((a, b) => a - b);
+      const formats = [...new Set(todo.flatMap((f) => f.formats))].sort();
+      const datasets = todo.map((f) => f.flag);
+      const same = datasets.length === plan.datasets.length && sizes.join() === [...opts.sizes].sort((a, b) => a - b).join() && formats.join() === [...new Set(opts.formats)].sort().join();
+      if (!same) plan = narrowPlan(plan, datasets, sizes, formats);
+      keep = Object.fromEntries(todo.map((f) => [f.flag, f.keep]));
+    }
+  }
+  opts = { ...opts, ...(keep ? { keep } : {}) };
+  let bytesRead = 0;
+  const onRead = (n: number) => (bytesRead += n);
+  const all = plan.items.map((_, i) => i);
+  let result;
+  if (streamsInOrder(plan, converter)) {
+    const files: HashedFile[] = [];
+    const source: RecordSource = {
+      records: (async function* () {
+        for await (const r of processItems(plan, converter, all, workers, onRead)) {
+          files.push(...r.files);
+          for (const c of r.cuts) yield c;
+        }
+      })(),
+      itemFiles: () => files,
+    };
+    result = await pack(plan, converter, source, opts);
+  } else {
+    // Spill: one shard in a temporary folder beside the outputs (same file system, cleaned up always).
+    const dir = await mkdtemp(join(opts.out, SHARDS_PREFIX));
+    try {
+      const shard = { index: 0, count: 1 };
+      await writeShard(plan, converter, shard, dir, processItems(plan, converter, all, workers, onRead, opts.onProgress));
+      const set = await openShards(plan, converter, dir, 1);
+      try {
+        result = await pack(plan, converter, { records: set.records(), itemFiles: () => set.files, dropped: set.dropped }, opts);
+      } finally {
+        set.close();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+  if (cache && result.lockWritten) {
+    // Remember the input hashes this build took, so the next run decides "up to date" from a stat.
+    const written = await readLockIfExists(result.lockWritten);
+    for (const d of result.datasets) {
+      const entry = written?.datasets[d.flag];
+      if (entry) cache.record(plan.input, entry.inputs, startedMs);
+    }
+    cache.save();
+  }
+  return { source: converter.source.id, plan, ...result, freshness, bytesRead, seconds: (performance.now() - t0) / 1000 };
 }

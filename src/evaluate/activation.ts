@@ -2,13 +2,13 @@
 // multi-label, softmax over the outputs for every other task (binary-class models there have two
 // outputs; softmax of two logits is the sigmoid of their difference). A binary-class model with a single
 // output gets the sigmoid. With `probabilities` the outputs are taken as they are.
-import type { Task } from '../core/contract.js';
+import { type Task, isMultiLabel } from '../core/contract.js';
 
 export type Activation = 'softmax' | 'sigmoid' | 'none';
 
 export function activationFor(task: Task, outputs: number, probabilities: boolean): Activation {
   if (probabilities) return 'none';
-  if (task === 'multi-label, binary-class') return 'sigmoid';
+  if (isMultiLabel(task)) return 'sigmoid';
   if (task === 'binary-class' && outputs === 1) return 'sigmoid';
   return 'softmax';
 }

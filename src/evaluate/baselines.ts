@@ -1,40 +1,21 @@
 // The MedMNIST v1 baselines (test AUC and ACC per method and dataset, as published in Yang, Shi, Ni,
-// ISBI 2021), kept as data in src/evaluate/baselines-medmnist-v1.json, and the side-by-side comparison.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+// ISBI 2021), read from the catalog, and the side-by-side comparison.
+import { BASELINE_METHODS, catalogEntry, CATALOG, type BaselineScore } from '../catalog/index.js';
 import { UsageError } from '../core/errors.js';
-import { PACKAGE_ROOT } from '../version.js';
 import type { Metrics } from './metrics.js';
 
-export interface BaselineEntry {
-  AUC: number;
-  ACC: number;
-}
-
-export interface BaselineTable {
-  _about: string;
-  baselines: Record<string, Record<string, BaselineEntry>>;
-}
-
-export const BASELINES_FILE = join(PACKAGE_ROOT, 'src', 'evaluate', 'baselines-medmnist-v1.json');
-
-let cached: BaselineTable | null = null;
-
-export function loadBaselines(): BaselineTable {
-  cached ??= JSON.parse(readFileSync(BASELINES_FILE, 'utf8')) as BaselineTable;
-  return cached;
-}
-
+/** The paper's methods in its order, for --baseline choices. */
 export function baselineNames(): string[] {
-  return Object.keys(loadBaselines().baselines);
+  return [...BASELINE_METHODS];
 }
 
-export function getBaseline(name: string, flag: string): BaselineEntry {
-  const table = loadBaselines().baselines;
-  const method = table[name];
-  if (!method) throw new UsageError(`--baseline ${JSON.stringify(name)}: choose from ${baselineNames().map((n) => JSON.stringify(n)).join(', ')}`);
-  const entry = method[flag];
-  if (!entry) throw new UsageError(`--baseline ${JSON.stringify(name)} has no figures for ${flag}; it covers ${Object.keys(method).join(', ')}`);
+export function getBaseline(name: string, flag: string): BaselineScore {
+  if (!BASELINE_METHODS.includes(name)) throw new UsageError(`--baseline ${JSON.stringify(name)}: choose from ${baselineNames().map((n) => JSON.stringify(n)).join(', ')}`);
+  const entry = catalogEntry(flag).baselines[name];
+  if (!entry) {
+    const covered = CATALOG.filter((e) => name in e.baselines).map((e) => e.flag);
+    throw new UsageError(`--baseline ${JSON.stringify(name)} has no figures for ${flag}; it covers ${covered.join(', ')}`);
+  }
   return entry;
 }
 

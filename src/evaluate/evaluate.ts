@@ -4,13 +4,14 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import ort from 'onnxruntime-node';
-import type { DatasetSpec, SplitName, Task } from '../core/contract.js';
+import type { InferenceSession } from 'onnxruntime-node';
+import { type DatasetInfo, type SplitName, type Task, labelColumns, isMultiLabel } from '../core/contract.js';
 import { DataError, UsageError } from '../core/errors.js';
+import { progressCounter, type OnProgress } from '../core/progress.js';
 import { type Activation, activationFor, applyActivation } from './activation.js';
 import { getMetrics, type Matrix, type Metrics } from './metrics.js';
 import { planInput, toModelInput } from './preprocess.js';
-import { type Device, type DeviceChoice, openSession } from './session.js';
+import { type Device, type DeviceChoice, loadOrt, openSession } from './session.js';
 import { openSplit } from './split-source.js';
 
 export const DEFAULT_BATCH = 256;
@@ -20,7 +21,7 @@ export interface EvaluateOptions {
   flag: string;
   size: number;
   split: SplitName;
-  spec: DatasetSpec;
+  spec: DatasetInfo;
   /** Path of an .onnx file, or its bytes. */
   model: string | Uint8Array;
   device?: DeviceChoice;
@@ -29,8 +30,8 @@ export interface EvaluateOptions {
   probabilities?: boolean;
   /** Output format to read (npz by default). */
   format?: string;
-  /** Called after each batch with the number of images done. */
-  onProgress?: (done: number) => void;
+  /** Progress: step 'inference' (images), after each batch. */
+  onProgress?: OnProgress;
 }
 
 export interface EvaluateResult {
@@ -56,15 +57,15 @@ export interface EvaluateResult {
 }
 
 /** Output columns a model must have for the task (binary-class: 1 or 2). */
-function checkOutputColumns(task: Task, spec: DatasetSpec, columns: number, modelName: string): void {
+function checkOutputColumns(task: Task, spec: DatasetInfo, columns: number, modelName: string): void {
   const ok =
     task === 'binary-class'
       ? columns === 1 || columns === 2
-      : task === 'multi-label, binary-class'
-        ? columns === spec.labelColumns
+      : isMultiLabel(task)
+        ? columns === labelColumns(spec)
         : columns === spec.labels.length;
   if (!ok) {
-    const want = task === 'binary-class' ? '1 or 2' : String(task === 'multi-label, binary-class' ? spec.labelColumns : spec.labels.length);
+    const want = task === 'binary-class' ? '1 or 2' : String(isMultiLabel(task) ? labelColumns(spec) : spec.labels.length);
     throw new UsageError(`${modelName}: outputs ${columns} values per image but ${spec.flag} (${task}) needs ${want}`);
   }
 }
@@ -99,6 +100,7 @@ export async function evaluateModel(o: EvaluateOptions): Promise<EvaluateResult>
   const modelSha256 = createHash('sha256').update(modelBytes).digest('hex');
   const source = await openSplit({ root: o.root, flag: o.flag, size: o.size, split: o.split, spec: o.spec, format: o.format });
 
+  const ort = await loadOrt();
   const t0 = performance.now();
   let opened = await openSession(modelBytes, o.device ?? 'auto', modelName);
   const sessionSeconds = (performance.now() - t0) / 1000;
@@ -118,6 +120,7 @@ export async function evaluateModel(o: EvaluateOptions): Promise<EvaluateResult>
   let columns = -1;
   let activation: Activation = 'none';
   let done = 0;
+  const tick = progressCounter(o.onProgress, 'inference', source.count ?? 0, { subject: o.flag });
   const t1 = performance.now();
   const it = source.batches(rows)[Symbol.asyncIterator]();
   let next = it.next();
@@ -130,7 +133,7 @@ export async function evaluateModel(o: EvaluateOptions): Promise<EvaluateResult>
     toModelInput(b.pixels.subarray(0, b.count * itemBytes), b.count, layout, input);
     const feedDims = layout.fixedBatch === null ? [b.count, ...dims.slice(1)] : dims;
     const feed = { [meta.name]: new ort.Tensor('float32', layout.fixedBatch === null ? input.subarray(0, b.count * perImage) : input, feedDims) };
-    let out: ort.InferenceSession.OnnxValueMapType;
+    let out: InferenceSession.OnnxValueMapType;
     try {
       out = await opened.session.run(feed);
     } catch (err) {
@@ -161,7 +164,7 @@ export async function evaluateModel(o: EvaluateOptions): Promise<EvaluateResult>
     scoreChunks.push(scores);
     labelChunks.push(b.labels.slice());
     done += b.count;
-    o.onProgress?.(done);
+    tick(b.count);
   }
   const seconds = (performance.now() - t1) / 1000;
   await opened.session.release();

@@ -3,7 +3,8 @@
 // deterministic arithmetic (not by onnxruntime, whose kernels vary with the CPU), so the same build gives
 // the same fingerprint everywhere; a rebuild whose metrics move beyond `tolerance` is flagged even when
 // its hashes were updated.
-import type { DatasetSpec } from '../core/contract.js';
+import type { DatasetInfo } from '../core/contract.js';
+import type { OnProgress } from '../core/progress.js';
 import { getMetrics, type Metrics } from './metrics.js';
 import { fitReferenceModel, REFERENCE_MODEL, referenceModelOnnx, referenceScores, sha256Hex } from './reference-model.js';
 
@@ -22,15 +23,17 @@ export interface FingerprintOptions {
   root: string;
   flag: string;
   size: number;
-  spec: DatasetSpec;
+  spec: DatasetInfo;
   /** Output format to read; npz by default. */
   format?: string;
   tolerance?: number;
+  /** Progress of the fit (reading the train split, iterations). */
+  onProgress?: OnProgress;
 }
 
 export async function semanticFingerprint(o: FingerprintOptions): Promise<SemanticFingerprint> {
   const loc = { root: o.root, flag: o.flag, size: o.size, spec: o.spec, format: o.format };
-  const model = await fitReferenceModel(loc);
+  const model = await fitReferenceModel(loc, o.onProgress);
   const bytes = referenceModelOnnx(model, o.spec, o.size);
   const test = await referenceScores(model, { ...loc, split: 'test' });
   const metrics = getMetrics(

@@ -6,7 +6,7 @@
 //   one-vs-rest roc_auc_score (y_true == i); ACC = accuracy of argmax (first maximum, as np.argmax)
 // roc_auc_score is the Mann-Whitney statistic with tied scores counted one half (average ranks), which
 // equals scikit-learn's trapezoidal area under the ROC curve.
-import type { Task } from '../core/contract.js';
+import { type Task, isMultiLabel } from '../core/contract.js';
 import { DataError } from '../core/errors.js';
 
 /** Row-major matrix of n rows and `columns` columns. */
@@ -75,7 +75,7 @@ function labelColumn(m: Matrix<Uint8Array>, c: number): Uint8Array {
 function checkShapes(task: Task, yTrue: Matrix<Uint8Array>, yScore: Matrix<Float64Array>): void {
   if (yTrue.rows !== yScore.rows) throw new DataError(`${yTrue.rows} labels but ${yScore.rows} score rows`);
   if (yTrue.rows === 0) throw new DataError('no samples to evaluate');
-  if (task === 'multi-label, binary-class') {
+  if (isMultiLabel(task)) {
     if (yScore.columns !== yTrue.columns) {
       throw new DataError(`multi-label task with ${yTrue.columns} label columns but ${yScore.columns} score columns`);
     }
@@ -89,7 +89,7 @@ function checkShapes(task: Task, yTrue: Matrix<Uint8Array>, yScore: Matrix<Float
 export function getAUC(task: Task, yTrue: Matrix<Uint8Array>, yScore: Matrix<Float64Array>): number {
   checkShapes(task, yTrue, yScore);
   if (task === 'binary-class') return rocAuc(yTrue.data, column(yScore, yScore.columns - 1), 'binary-class labels');
-  if (task === 'multi-label, binary-class') {
+  if (isMultiLabel(task)) {
     let auc = 0;
     for (let c = 0; c < yScore.columns; c++) auc += rocAuc(labelColumn(yTrue, c), column(yScore, c), `label column ${c}`);
     return auc / yScore.columns;
@@ -122,7 +122,7 @@ export function argmaxRow(m: Matrix<Float64Array>, r: number): number {
 export function getACC(task: Task, yTrue: Matrix<Uint8Array>, yScore: Matrix<Float64Array>, threshold = ACC_THRESHOLD): number {
   checkShapes(task, yTrue, yScore);
   const n = yTrue.rows;
-  if (task === 'multi-label, binary-class') {
+  if (isMultiLabel(task)) {
     let acc = 0;
     for (let c = 0; c < yTrue.columns; c++) {
       let right = 0;

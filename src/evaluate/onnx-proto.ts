@@ -1,7 +1,8 @@
 // Writes ONNX ModelProto bytes with protobufjs from the subset of onnx/onnx.proto this project needs
 // (field numbers as in the ONNX spec). protobufjs encodes fields in declaration order, so the same
 // model description always gives the same bytes.
-import protobuf from 'protobufjs';
+import { createRequire } from 'node:module';
+import type protobuf from 'protobufjs';
 
 const ONNX_SUBSET = `
 syntax = "proto2";
@@ -82,8 +83,16 @@ export const ONNX_FLOAT = 1;
 const ATTR_INT = 2;
 const ATTR_INTS = 7;
 
-const root = protobuf.parse(ONNX_SUBSET, { keepCase: true }).root;
-const ModelProto = root.lookupType('onnx.ModelProto');
+let modelProtoType: protobuf.Type | undefined;
+
+/** onnx.ModelProto, parsed on first use (protobufjs loads only when a model is written or read). */
+function modelProto(): protobuf.Type {
+  if (!modelProtoType) {
+    const pb = createRequire(import.meta.url)('protobufjs') as typeof protobuf;
+    modelProtoType = pb.parse(ONNX_SUBSET, { keepCase: true }).root.lookupType('onnx.ModelProto');
+  }
+  return modelProtoType;
+}
 
 export type OnnxAttribute = { name: string; int: number } | { name: string; ints: number[] };
 
@@ -143,6 +152,7 @@ function littleEndianFloats(values: Float32Array): Uint8Array {
 
 /** Serialise a model to ONNX protobuf bytes. */
 export function encodeOnnxModel(m: OnnxModel): Uint8Array {
+  const ModelProto = modelProto();
   const message = ModelProto.fromObject({
     ir_version: m.irVersion,
     producer_name: m.producerName,
@@ -176,5 +186,6 @@ export function encodeOnnxModel(m: OnnxModel): Uint8Array {
 
 /** Decode ONNX bytes into a plain object (field names as in onnx.proto), for inspection and tests. */
 export function decodeOnnxModel(bytes: Uint8Array): Record<string, unknown> {
+  const ModelProto = modelProto();
   return ModelProto.toObject(ModelProto.decode(bytes), { longs: Number, bytes: Array, defaults: false }) as Record<string, unknown>;
 }

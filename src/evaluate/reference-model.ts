@@ -7,8 +7,9 @@
 // number of iterations, samples in split order, float64 sums in a fixed order and exp() from basic
 // arithmetic only, so the same train split gives the same ONNX bytes on every machine.
 import { createHash } from 'node:crypto';
-import type { DatasetSpec, Task } from '../core/contract.js';
+import { type DatasetInfo, type Task, labelColumns, isMultiLabel } from '../core/contract.js';
 import { DataError, UsageError } from '../core/errors.js';
+import { progressCounter, type OnProgress } from '../core/progress.js';
 import { detExp } from './det-math.js';
 import { encodeOnnxModel } from './onnx-proto.js';
 import { NORMALISED } from './preprocess.js';
@@ -99,8 +100,9 @@ interface FeatureSet {
 
 const FEATURE_BATCH_BYTES = 4 << 20;
 
-async function readFeatures(loc: SplitLocation): Promise<{ pool: Pooling; set: FeatureSet }> {
+async function readFeatures(loc: SplitLocation, onProgress?: OnProgress): Promise<{ pool: Pooling; set: FeatureSet }> {
   const source = await openSplit(loc);
+  const tick = progressCounter(onProgress, `reading ${loc.split} split`, source.count ?? 0, { subject: loc.flag });
   const rgb = loc.spec.nChannels === 3;
   const spatial = rgb ? source.itemShape.slice(0, -1) : source.itemShape;
   const pool = poolingFor(spatial, rgb ? 3 : 1);
@@ -121,19 +123,20 @@ async function readFeatures(loc: SplitLocation): Promise<{ pool: Pooling; set: F
     poolFeatures(b.pixels, b.count, pool, x, rows * pool.features);
     labels.set(b.labels, rows * source.labelColumns);
     rows += b.count;
+    tick(b.count);
   }
   if (rows === 0) throw new DataError(`${source.path}: the ${loc.split} split is empty`);
   return { pool, set: { rows, x: x.subarray(0, rows * pool.features), labels: labels.subarray(0, rows * source.labelColumns), labelColumns: source.labelColumns } };
 }
 
-function classesOf(spec: DatasetSpec): number {
-  return spec.task === 'multi-label, binary-class' ? spec.labelColumns : spec.labels.length;
+function classesOf(spec: DatasetInfo): number {
+  return isMultiLabel(spec.task) ? labelColumns(spec) : spec.labels.length;
 }
 
 /** Fit on standardised features; returns weight (K x d) and bias (K) in float64. */
-function gradientDescent(task: Task, set: FeatureSet, d: number, k: number): { w: Float64Array; b: Float64Array } {
+function gradientDescent(task: Task, set: FeatureSet, d: number, k: number, tick: () => void): { w: Float64Array; b: Float64Array } {
   const n = set.rows;
-  const multiLabel = task === 'multi-label, binary-class';
+  const multiLabel = isMultiLabel(task);
   // Step 1/L with L bounding the Hessian: standardised features give trace(X'X/n) = d (+1 for the bias);
   // the softmax Hessian is at most 1/2 of it, the sigmoid one 1/4.
   const step = 1 / ((multiLabel ? 0.25 : 0.5) * (d + 1) + FIT.l2);
@@ -187,17 +190,21 @@ function gradientDescent(task: Task, set: FeatureSet, d: number, k: number): { w
     [bPrev, b] = [b, bPrev];
     for (let j = 0; j < d * k; j++) w[j] = vw[j]! - step * (gw[j]! / n + FIT.l2 * vw[j]!);
     for (let c = 0; c < k; c++) b[c] = vb[c]! - step * (gb[c]! / n);
+    tick();
   }
   return { w, b };
 }
 
-/** Fit the reference model on the train split of a built dataset. */
-export async function fitReferenceModel(loc: Omit<SplitLocation, 'split'>): Promise<FittedModel> {
+/**
+ * Fit the reference model on the train split of a built dataset. Progress: 'reading train split'
+ * (images), then 'fitting reference model' (iterations).
+ */
+export async function fitReferenceModel(loc: Omit<SplitLocation, 'split'>, onProgress?: OnProgress): Promise<FittedModel> {
   const { spec } = loc;
-  const { pool, set } = await readFeatures({ ...loc, split: 'train' });
+  const { pool, set } = await readFeatures({ ...loc, split: 'train' }, onProgress);
   const d = pool.features;
   const k = classesOf(spec);
-  if (spec.task !== 'multi-label, binary-class') {
+  if (!isMultiLabel(spec.task)) {
     for (let i = 0; i < set.rows; i++) {
       if (set.labels[i]! >= k) throw new DataError(`${spec.flag} train label ${set.labels[i]} at row ${i} is not below ${k} classes`);
     }
@@ -216,7 +223,7 @@ export async function fitReferenceModel(loc: Omit<SplitLocation, 'split'>): Prom
     invStd[j] = std > 1e-6 ? 1 / std : 1;
   }
   standardise(set.x, set.rows, mean, invStd);
-  const { w, b } = gradientDescent(spec.task, set, d, k);
+  const { w, b } = gradientDescent(spec.task, set, d, k, progressCounter(onProgress, 'fitting reference model', FIT.iterations, { subject: spec.flag }));
   return {
     task: spec.task,
     pool,
@@ -237,13 +244,13 @@ function standardise(x: Float32Array, rows: number, mean: Float32Array, invStd: 
 }
 
 /** The model as ONNX bytes (opset 13, IR version 8); input `image` [N, C, ...spatial], output `logits` [N, K]. */
-export function referenceModelOnnx(m: FittedModel, spec: DatasetSpec, size: number): Uint8Array {
+export function referenceModelOnnx(m: FittedModel, spec: DatasetInfo, size: number): Uint8Array {
   const { pool } = m;
   return encodeOnnxModel({
     producerName: 'medmnist-build',
     producerVersion: REFERENCE_MODEL,
     docString:
-      `${REFERENCE_MODEL}: logistic regression (${m.task === 'multi-label, binary-class' ? 'sigmoid per label' : 'softmax'}) on ` +
+      `${REFERENCE_MODEL}: logistic regression (${isMultiLabel(m.task) ? 'sigmoid per label' : 'softmax'}) on ` +
       `${pool.kernel.join('x')}-block averages of the normalised image, fitted on the ${spec.flag} train split ` +
       `(${m.trainImages} images, ${FIT.iterations} Nesterov iterations, L2 ${FIT.l2}). Outputs logits.`,
     opset: OPSET,
@@ -307,7 +314,7 @@ export async function referenceScores(m: FittedModel, loc: SplitLocation): Promi
   const k = m.classes;
   const scores = new Float64Array(logits.length);
   for (let i = 0; i < set.rows; i++) {
-    if (m.task === 'multi-label, binary-class') {
+    if (isMultiLabel(m.task)) {
       for (let c = 0; c < k; c++) scores[i * k + c] = 1 / (1 + detExp(-logits[i * k + c]!));
     } else {
       let max = -Infinity;

@@ -3,11 +3,11 @@
 // '' for 28 and `_{size}` otherwise, and written by `pd.DataFrame(y_score).to_csv(path, header=None)`:
 // no header row, the row index first, then every score as numpy writes a float64 (Python's repr), '\n'
 // line ends. Evaluator.parse_and_evaluate reads such a file back.
-import { rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Matrix, Metrics } from './metrics.js';
 import { pythonFixed3, pythonFloatRepr } from './python-format.js';
 import { UsageError } from '../core/errors.js';
+import { writeFileAtomic } from '../core/atomic-write.js';
 
 export function sizeFlag(size: number): string {
   return size === 28 ? '' : `_${size}`;
@@ -35,13 +35,6 @@ export function resultsCsv(scores: Matrix<Float64Array>): string {
 /** Write the result file into dir (temporary name, then rename); returns its path. */
 export async function saveResults(dir: string, fileName: string, scores: Matrix<Float64Array>): Promise<string> {
   const path = join(dir, fileName);
-  const tmp = `${path}.tmp-${process.pid}`;
-  try {
-    await writeFile(tmp, resultsCsv(scores));
-    await rename(tmp, path);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
-  }
+  await writeFileAtomic(path, resultsCsv(scores));
   return path;
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { getFormat } from '../formats/index.js';
 import { NpzFile } from '../formats/npz.js';
 import { baseNameFor, type ReadRecord } from '../formats/sink.js';
-import type { DatasetSpec, SplitName } from '../core/contract.js';
+import { type DatasetInfo, type SplitName, labelColumns, imageShape } from '../core/contract.js';
 import { DataError, UsageError } from '../core/errors.js';
 
 export interface ImageBatch {
@@ -24,6 +24,8 @@ export interface SplitSource {
   /** Shape of one image: [H, W], [H, W, 3] or [D, H, W]. */
   itemShape: number[];
   labelColumns: number;
+  /** Images in the split when the file says so up front (NPZ), else undefined. */
+  count?: number;
   batches(size: number): AsyncGenerator<ImageBatch>;
 }
 
@@ -32,7 +34,7 @@ export interface SplitLocation {
   flag: string;
   size: number;
   split: SplitName;
-  spec: DatasetSpec;
+  spec: DatasetInfo;
   /** Output format to read; npz by default. */
   format?: string;
 }
@@ -89,7 +91,7 @@ export async function* batchRecords(
 export async function openSplit(loc: SplitLocation): Promise<SplitSource> {
   const base = baseNameFor(loc.flag, loc.size);
   const format = loc.format ?? 'npz';
-  const labelColumns = loc.spec.labelColumns;
+  const columns = labelColumns(loc.spec);
   if (format === 'npz') {
     const path = join(loc.root, `${base}.npz`);
     if (!existsSync(path)) {
@@ -97,27 +99,29 @@ export async function openSplit(loc: SplitLocation): Promise<SplitSource> {
     }
     const f = await NpzFile.open(path);
     let itemShape: number[];
+    let count: number;
     try {
       const imgs = f.member(`${loc.split}_images`).info.shape;
       const labs = f.member(`${loc.split}_labels`).info.shape;
       if (imgs[0] !== labs[0]) throw new DataError(`${path}: ${loc.split}_images has ${imgs[0]} items but ${loc.split}_labels has ${labs[0]}`);
-      if ((labs[1] ?? 1) !== labelColumns) {
-        throw new DataError(`${path}: ${loc.split}_labels has ${labs[1] ?? 1} columns, ${loc.flag} has ${labelColumns}`);
+      if ((labs[1] ?? 1) !== columns) {
+        throw new DataError(`${path}: ${loc.split}_labels has ${labs[1] ?? 1} columns, ${loc.flag} has ${columns}`);
       }
       itemShape = imgs.slice(1);
+      count = imgs[0] ?? 0;
     } finally {
       await f.close();
     }
-    return { path, itemShape, labelColumns, batches: (rows) => npzBatches(path, loc.split, rows, labelColumns) };
+    return { path, itemShape, labelColumns: columns, count, batches: (rows) => npzBatches(path, loc.split, rows, columns) };
   }
-  const itemShape = loc.spec.nChannels === 3 ? [loc.size, loc.size, 3] : [loc.size, loc.size];
+  const itemShape = imageShape(loc.spec, loc.size);
   const itemBytes = itemShape.reduce((a, b) => a * b, 1);
   const fmt = getFormat(format);
   const first = fmt.fileNames(base)[0] ?? base;
   return {
     path: join(loc.root, first),
     itemShape,
-    labelColumns,
-    batches: (rows) => batchRecords(fmt.readRecords(loc.root, base), loc.split, rows, itemBytes, labelColumns, `${base} (${format})`),
+    labelColumns: columns,
+    batches: (rows) => batchRecords(fmt.readRecords(loc.root, base), loc.split, rows, itemBytes, columns, `${base} (${format})`),
   };
 }

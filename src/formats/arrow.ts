@@ -3,30 +3,17 @@
 // `label` uint8 (or FixedSizeList<uint8>[14] for multi-label), then the provenance columns. A split
 // without samples still gets its file (schema, no batches). Read back batch by batch from a file
 // handle, so neither side holds more than one batch.
+import { checkContainer, containerError } from './magic.js';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  AsyncByteQueue,
-  Field,
-  FixedSizeList,
-  Int32,
-  makeData,
-  RecordBatch,
-  RecordBatchFileWriter,
-  RecordBatchReader,
-  Schema,
-  Struct,
-  Uint8,
-  Utf8,
-  type Data,
-  type DataType,
-  type Vector,
-} from 'apache-arrow';
-import { SPLITS, type SplitName } from '../core/contract.js';
+import type * as Arrow from 'apache-arrow';
+import type { Data, DataType, Field, FixedSizeList, Schema, Uint8, Utf8, Vector } from 'apache-arrow';
+import { SPLITS, type SplitName, labelColumns } from '../core/contract.js';
 import { DataError } from '../core/errors.js';
 import {
   batchRows,
   embeddedInfo,
+  flatMetadata,
   MEDMNIST_META_KEY,
   parseEmbeddedInfo,
   PerSplitSink,
@@ -40,8 +27,23 @@ import type { OutputFormat, ReadRecord, SinkContext, SinkRecord } from './sink.j
 
 export const TENSOR_EXTENSION = 'arrow.fixed_shape_tensor';
 
+// apache-arrow (some 150 modules, a quarter of a second) loads when an Arrow file is first written or
+// read: inspect, verify, diff and convert import this module whatever the format.
+let arrowModule: typeof Arrow | undefined;
+
+async function loadArrow(): Promise<typeof Arrow> {
+  return (arrowModule ??= await import('apache-arrow'));
+}
+
+/** apache-arrow, once loadArrow() has run (every path here starts at an async entry that awaits it). */
+function arrow(): typeof Arrow {
+  if (!arrowModule) throw new Error('internal: apache-arrow used before loadArrow()');
+  return arrowModule;
+}
+
 /** The Arrow schema of one split file. */
 export function arrowSchema(ctx: SinkContext, split: SplitName): Schema {
+  const { Field, FixedSizeList, Int32, Schema, Uint8, Utf8 } = arrow();
   const item = ctx.imageShape.reduce((a, b) => a * b, 1);
   const image = new Field(
     'image',
@@ -52,7 +54,7 @@ export function arrowSchema(ctx: SinkContext, split: SplitName): Schema {
       ['ARROW:extension:metadata', JSON.stringify({ shape: ctx.imageShape })],
     ]),
   );
-  const cols = ctx.spec.labelColumns;
+  const cols = labelColumns(ctx.spec);
   const label = new Field('label', cols === 1 ? new Uint8() : new FixedSizeList(cols, new Field('item', new Uint8(), false)), false);
   return new Schema(
     [
@@ -64,22 +66,31 @@ export function arrowSchema(ctx: SinkContext, split: SplitName): Schema {
       new Field('group_id', new Utf8(), true),
       new Field('fine_label', new Utf8(), true),
     ],
-    new Map([[MEDMNIST_META_KEY, JSON.stringify(embeddedInfo(ctx, split))]]),
+    new Map([[MEDMNIST_META_KEY, JSON.stringify(embeddedInfo(ctx, split))], ...flatMetadata(ctx, split)]),
   );
 }
 
 /** Collects what the Arrow writer emits so the sink can write it to disk (and await it) after each batch. */
-class ChunkCollector extends AsyncByteQueue {
-  chunks: Uint8Array[] = [];
-  override write(value: Uint8Array): void {
-    if (value.byteLength > 0) this.chunks.push(value);
+interface ChunkCollector extends Arrow.AsyncByteQueue {
+  chunks: Uint8Array[];
+}
+
+function chunkCollector(): ChunkCollector {
+  // The writer takes its sink only if it is an AsyncByteQueue, a class of the lazily loaded module.
+  class Collector extends arrow().AsyncByteQueue implements ChunkCollector {
+    chunks: Uint8Array[] = [];
+    override write(value: Uint8Array): void {
+      if (value.byteLength > 0) this.chunks.push(value);
+    }
   }
+  return new Collector();
 }
 
 const utf8 = new TextEncoder();
 
 /** A Utf8 column of one batch, with a validity bitmap only when a value is null. */
 function utf8Data(values: (string | null)[]): Data<Utf8> {
+  const { makeData, Utf8 } = arrow();
   const encoded = values.map((v) => (v === null ? new Uint8Array(0) : utf8.encode(v)));
   const offsets = new Int32Array(values.length + 1);
   for (let i = 0; i < encoded.length; i++) offsets[i + 1] = offsets[i]! + encoded[i]!.length;
@@ -95,8 +106,8 @@ function utf8Data(values: (string | null)[]): Data<Utf8> {
 }
 
 class ArrowSplitWriter implements SplitFileWriter {
-  private readonly writer = new RecordBatchFileWriter();
-  private readonly sink = new ChunkCollector();
+  private readonly writer = new (arrow().RecordBatchFileWriter)();
+  private readonly sink = chunkCollector();
   private readonly rows: number;
   private readonly item: number;
   private readonly cols: number;
@@ -108,7 +119,7 @@ class ArrowSplitWriter implements SplitFileWriter {
 
   private constructor(private readonly fh: FileHandle, private readonly schema: Schema, ctx: SinkContext) {
     this.item = ctx.imageShape.reduce((a, b) => a * b, 1);
-    this.cols = ctx.spec.labelColumns;
+    this.cols = labelColumns(ctx.spec);
     this.rows = batchRows(this.item);
     this.pixels = new Uint8Array(this.rows * this.item);
     this.labels = new Uint8Array(this.rows * this.cols);
@@ -117,6 +128,7 @@ class ArrowSplitWriter implements SplitFileWriter {
   }
 
   static async open(ctx: SinkContext, split: SplitName, path: string): Promise<ArrowSplitWriter> {
+    await loadArrow();
     return new ArrowSplitWriter(await open(path, 'w'), arrowSchema(ctx, split), ctx);
   }
 
@@ -131,6 +143,7 @@ class ArrowSplitWriter implements SplitFileWriter {
 
   private async flushBatch(): Promise<void> {
     if (this.n === 0) return;
+    const { Int32, makeData, RecordBatch, Struct, Uint8 } = arrow();
     const n = this.n;
     const fields = this.schema.fields;
     const image = makeData({
@@ -240,10 +253,12 @@ function fixedListValues(vec: Vector, size: number, what: string): Uint8Array {
 
 /** Open one split file: schema checked, records streamed a batch at a time. */
 export async function openArrowFile(path: string): Promise<ArrowFile> {
+  await checkContainer(path, 'arrow');
   const fh = await open(path, 'r').catch((err: NodeJS.ErrnoException) => {
     throw new DataError(`${path}: cannot open (${err.code ?? err.message})`);
   });
   try {
+    const { RecordBatchReader } = await loadArrow();
     const reader = await RecordBatchReader.from(fh);
     await reader.open();
     if (!reader.isFile()) throw new DataError(`${path}: an Arrow stream, expected an Arrow IPC file`);
@@ -284,7 +299,6 @@ export async function openArrowFile(path: string): Promise<ArrowFile> {
     };
   } catch (err) {
     await fh.close().catch(() => undefined);
-    if (err instanceof DataError) throw err;
-    throw new DataError(`${path}: not a readable Arrow IPC file (${(err as Error).message})`);
+    throw containerError(path, 'arrow', err);
   }
 }

@@ -1,8 +1,9 @@
 // What the columnar formats (Arrow, Parquet) share: per-split file names, the batching rule, the
 // provenance values of a record and the `medmnist` schema metadata that makes a file self-describing.
 import { join } from 'node:path';
-import { SPLITS, type DatasetSpec, type SplitName } from '../core/contract.js';
+import { SPLITS, type DatasetSpec, type SplitName, labelColumns } from '../core/contract.js';
 import { DataError } from '../core/errors.js';
+import { TOOL_VERSION } from '../version.js';
 import type { DatasetSink, SinkContext, SinkRecord } from './sink.js';
 
 /** Bytes of raw pixels buffered before a record batch / row group is written (memory bound per sink). */
@@ -24,8 +25,6 @@ export function splitFileNames(baseName: string, ext: string): string[] {
   return SPLITS.map((s) => splitFileName(baseName, s, ext));
 }
 
-/** Provenance columns written next to image and label, in this order. */
-export const PROVENANCE_COLUMNS = ['split', 'index', 'image_id', 'group_id', 'fine_label'] as const;
 
 export interface Provenance {
   split: SplitName;
@@ -61,9 +60,11 @@ export interface EmbeddedInfo {
   labels: string[];
   split: SplitName;
   n_samples: number;
-  /** Names of the group and fine-label columns in the source (lesion_id, dx...), when it has them. */
+  /** The source's names for what group_id and fine_label hold (lesion_id, dx...), when it has them. */
   group_name?: string;
   fine_label_name?: string;
+  /** medmnist-build version that wrote the file. */
+  tool_version?: string;
 }
 
 export function embeddedInfo(ctx: SinkContext, split: SplitName): EmbeddedInfo {
@@ -74,13 +75,28 @@ export function embeddedInfo(ctx: SinkContext, split: SplitName): EmbeddedInfo {
     task: spec.task,
     size: ctx.size,
     shape: ctx.imageShape,
-    label_columns: spec.labelColumns,
-    labels: spec.labels,
+    label_columns: labelColumns(spec),
+    labels: [...spec.labels],
     split,
     n_samples: ctx.counts[split],
     ...(spec.groupName ? { group_name: spec.groupName } : {}),
     ...(spec.fineLabelName ? { fine_label_name: spec.fineLabelName } : {}),
+    tool_version: TOOL_VERSION,
   };
+}
+
+/**
+ * Flat schema metadata keys beside the `medmnist` JSON, so a reader that globs several sizes
+ * (`dermamnist_*.parquet` matches dermamnist_train and dermamnist_64_train) tells them apart without
+ * parsing JSON: DuckDB `parquet_kv_metadata()`, pyarrow `schema.metadata`, apache-arrow `schema.metadata`.
+ */
+export function flatMetadata(ctx: SinkContext, split: SplitName): [string, string][] {
+  return [
+    ['medmnist:flag', ctx.spec.flag],
+    ['medmnist:size', String(ctx.size)],
+    ['medmnist:split', split],
+    ['medmnist:tool_version', TOOL_VERSION],
+  ];
 }
 
 /** Parse and check the embedded metadata of a file. */

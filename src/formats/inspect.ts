@@ -10,6 +10,7 @@ import { DataError, UsageError } from '../core/errors.js';
 import { openArrowFile } from './arrow.js';
 import { NpzFile, readNpzRecords } from './npz.js';
 import { openParquetFile } from './parquet.js';
+import { decodeGif } from './gif-encode.js';
 import { decodePng, encodePng } from './png-encode.js';
 import { parsePngCsv, readPngFolder } from './png-folder.js';
 import type { ReadRecord } from './sink.js';
@@ -46,7 +47,11 @@ export async function openOutput(given: string): Promise<OpenedOutput> {
     if (!(await stat(csv).catch(() => null))) throw new UsageError(`${path}: a folder without ${basename(csv)} next to it is not a medmnist-build PNG folder`);
     const rows = parsePngCsv(await readFile(csv, 'utf8'), csv);
     let imageShape: number[] = [];
-    if (rows[0]) {
+    if (rows[0]?.file.endsWith('.gif')) {
+      // 3D: an animated GIF, one frame per slice.
+      const g = decodeGif(await readFile(join(folder, rows[0].file)), join(folder, rows[0].file));
+      imageShape = [g.frames, g.height, g.width];
+    } else if (rows[0]) {
       const first = decodePng(await readFile(join(folder, rows[0].file)), join(folder, rows[0].file));
       imageShape = first.channels === 1 ? [first.height, first.width] : [first.height, first.width, 3];
     }

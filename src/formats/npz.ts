@@ -5,7 +5,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32, deflateRawSync } from 'node:zlib';
-import { SPLITS, type SplitName } from '../core/contract.js';
+import { SPLITS, type SplitName, labelColumns } from '../core/contract.js';
 import { DataError } from '../core/errors.js';
 import { npyHeader, parseNpyHeader, type NpyInfo } from './npy.js';
 import type { DatasetSink, OutputFormat, ReadRecord, SinkContext, SinkRecord } from './sink.js';
@@ -19,7 +19,6 @@ export function npzCompressOption(options: SinkContext['options']): boolean {
   return options['npzCompress'] === true;
 }
 
-export const NPZ_KEYS = SPLITS.flatMap((s) => [`${s}_images`, `${s}_labels`]);
 
 class NpzSink implements DatasetSink {
   private zip: ZipWriter | null = null;
@@ -47,7 +46,7 @@ class NpzSink implements DatasetSink {
     const size = header.length + n * this.imageBytes;
     this.member = this.compress ? await zip.beginDeflated(name, size, NPZ_DEFLATE_LEVEL) : await zip.beginStored(name, size);
     await this.member.write(header);
-    this.labels = new Uint8Array(n * this.ctx.spec.labelColumns);
+    this.labels = new Uint8Array(n * labelColumns(this.ctx.spec));
     this.written = 0;
     this.split = split;
   }
@@ -57,7 +56,7 @@ class NpzSink implements DatasetSink {
     const n = this.ctx.counts[split];
     if (this.written !== n) throw new Error(`npz: ${split} got ${this.written} images, expected ${n}`);
     await this.member!.end();
-    const header = npyHeader([n, this.ctx.spec.labelColumns]);
+    const header = npyHeader([n, labelColumns(this.ctx.spec)]);
     const lab = new Uint8Array(header.length + this.labels.length);
     lab.set(header, 0);
     lab.set(this.labels, header.length);
@@ -92,7 +91,7 @@ class NpzSink implements DatasetSink {
     if (r.index !== this.written) throw new Error(`npz: ${r.split} index ${r.index} out of order`);
     if (r.pixels.length !== this.imageBytes) throw new Error(`npz: image of ${r.pixels.length} bytes, expected ${this.imageBytes}`);
     await this.member!.write(r.pixels);
-    this.labels.set(r.label, this.written * this.ctx.spec.labelColumns);
+    this.labels.set(r.label, this.written * labelColumns(this.ctx.spec));
     this.written++;
   }
 

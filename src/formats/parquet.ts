@@ -4,16 +4,18 @@
 // a list of 14 uint8 for multi-label), split (dictionary-encoded), index, image_id, group_id,
 // fine_label. Schema metadata: `huggingface` (features, so `datasets` decodes images and class names)
 // and `medmnist` (shape, labels...). SNAPPY by default; statistics off for the image column.
+import { checkContainer, containerError } from './magic.js';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects, type FileMetaData } from 'hyparquet';
-import { ByteWriter, ParquetWriter } from 'hyparquet-writer';
-import { SPLITS, type SplitName } from '../core/contract.js';
+import type { FileMetaData } from 'hyparquet';
+import type { ByteWriter, ParquetWriter } from 'hyparquet-writer';
+import { SPLITS, type SplitName, labelColumns } from '../core/contract.js';
 import { DataError, UsageError } from '../core/errors.js';
 import { TOOL_VERSION } from '../version.js';
 import {
   batchRows,
   embeddedInfo,
+  flatMetadata,
   MEDMNIST_META_KEY,
   parseEmbeddedInfo,
   PerSplitSink,
@@ -29,6 +31,15 @@ import { pngFileName } from './png-folder.js';
 import type { OutputFormat, ReadRecord, SinkContext, SinkRecord } from './sink.js';
 
 export const HF_META_KEY = 'huggingface';
+
+// hyparquet and hyparquet-writer (some 80 modules) load when a Parquet file is first written or read:
+// inspect, verify, diff and convert import this module whatever the format.
+type Hyparquet = typeof import('hyparquet');
+type HyparquetWriter = typeof import('hyparquet-writer');
+let hyparquet: Promise<Hyparquet> | undefined;
+let hyparquetWriter: Promise<HyparquetWriter> | undefined;
+const loadHyparquet = (): Promise<Hyparquet> => (hyparquet ??= import('hyparquet'));
+const loadHyparquetWriter = (): Promise<HyparquetWriter> => (hyparquetWriter ??= import('hyparquet-writer'));
 /** The writer's schema element type (hyparquet-writer bundles its own hyparquet types). */
 type SchemaElement = ConstructorParameters<typeof ParquetWriter>[0]['schema'][number];
 export type ParquetCodec = 'SNAPPY' | 'UNCOMPRESSED';
@@ -67,7 +78,7 @@ export function parquetSchema(labelColumns: number): SchemaElement[] {
 export function huggingFaceFeatures(ctx: SinkContext): Record<string, unknown> {
   const str = { dtype: 'string', _type: 'Value' };
   const label =
-    ctx.spec.labelColumns === 1
+    labelColumns(ctx.spec) === 1
       ? { names: ctx.spec.labels, _type: 'ClassLabel' }
       : { feature: { dtype: 'uint8', _type: 'Value' }, _type: 'Sequence' };
   return {
@@ -85,27 +96,71 @@ export function huggingFaceFeatures(ctx: SinkContext): Record<string, unknown> {
   };
 }
 
+// 3D sets: the image column is the Hugging Face `Array3D` feature ({shape: [S, S, S], dtype: uint8}),
+// stored as datasets stores it, nested lists list<list<list<uint8>>> (first axis outermost), instead of
+// the {bytes, path} PNG struct. Everything else is as for 2D.
+
+/** The 2D schema with its image struct (image, bytes, path) replaced by a 3-level nested uint8 list. */
+export function withArray3dImage(schema: readonly SchemaElement[]): SchemaElement[] {
+  const i = schema.findIndex((e) => e.name === 'image');
+  const list = (name: string): SchemaElement[] => [
+    { name, repetition_type: 'REQUIRED', converted_type: 'LIST', num_children: 1 },
+    { name: 'list', repetition_type: 'REPEATED', num_children: 1 },
+  ];
+  const image: SchemaElement[] = [...list('image'), ...list('element'), ...list('element'), { name: 'element', ...UINT8, repetition_type: 'REQUIRED' }];
+  return [...schema.slice(0, i), ...image, ...schema.slice(i + 3)];
+}
+
+function array3dFeatures(ctx: SinkContext): Record<string, unknown> {
+  const f = huggingFaceFeatures(ctx) as { info: { features: Record<string, unknown> } };
+  f.info.features['image'] = { shape: ctx.imageShape, dtype: 'uint8', _type: 'Array3D' };
+  return f;
+}
+
+/** [S, S, S] C-order bytes as nested arrays (first axis outermost). */
+function nested3d(pixels: Uint8Array, shape: readonly number[]): number[][][] {
+  const [d, h, w] = shape as [number, number, number];
+  const out: number[][][] = new Array(d);
+  for (let z = 0; z < d; z++) {
+    const plane: number[][] = new Array(h);
+    for (let y = 0; y < h; y++) plane[y] = Array.from(pixels.subarray((z * h + y) * w, (z * h + y + 1) * w));
+    out[z] = plane;
+  }
+  return out;
+}
+
+const is3d = (ctx: SinkContext): boolean => ctx.spec.dims === 3 && ctx.imageShape.length === 3;
+
 /** hyparquet-writer Writer that flushes each finished row group to a file, awaited before the next. */
-class FileByteWriter extends ByteWriter {
-  private pos = 0;
-  constructor(private readonly fh: FileHandle) {
-    super(1 << 20);
+interface FileByteWriter extends ByteWriter {
+  flush(): Promise<void>;
+}
+
+function fileByteWriter(w: HyparquetWriter, fh: FileHandle): FileByteWriter {
+  class FileWriter extends w.ByteWriter implements FileByteWriter {
+    private pos = 0;
+    constructor() {
+      super(1 << 20);
+    }
+    async flush(): Promise<void> {
+      const n = this.index;
+      if (n === 0) return;
+      await fh.write(new Uint8Array(this.buffer, 0, n), 0, n, this.pos);
+      this.pos += n;
+      this.index = 0;
+    }
+    override finish(): void {
+      // Flushed by the sink (asynchronously) after ParquetWriter.finish().
+    }
   }
-  async flush(): Promise<void> {
-    const n = this.index;
-    if (n === 0) return;
-    await this.fh.write(new Uint8Array(this.buffer, 0, n), 0, n, this.pos);
-    this.pos += n;
-    this.index = 0;
-  }
-  override finish(): void {
-    // Flushed by the sink (asynchronously) after ParquetWriter.finish().
-  }
+  return new FileWriter();
 }
 
 interface PendingRow extends Provenance {
   /** Being encoded on the thread pool; awaited when the row group is written. */
   png: Promise<Uint8Array>;
+  /** 3D sets: the volume as nested lists (Array3D), instead of a PNG. */
+  volume?: number[][][];
   path: string;
   label: number | number[];
 }
@@ -121,6 +176,7 @@ class ParquetSplitWriter implements SplitFileWriter {
   private rows: PendingRow[] = [];
   private readonly perGroup: number;
   private readonly geometry: { width: number; height: number; channels: 1 | 3 };
+  private readonly volume: readonly number[] | null;
 
   private constructor(
     private readonly fh: FileHandle,
@@ -128,23 +184,26 @@ class ParquetSplitWriter implements SplitFileWriter {
     private readonly pq: ParquetWriter,
     ctx: SinkContext,
   ) {
-    this.geometry = pngGeometry(ctx.imageShape, `--format parquet for ${ctx.spec.flag}`);
+    this.volume = is3d(ctx) ? ctx.imageShape : null;
+    this.geometry = this.volume ? { width: 0, height: 0, channels: 1 } : pngGeometry(ctx.imageShape, `--format parquet for ${ctx.spec.flag}`);
     this.perGroup = batchRows(ctx.imageShape.reduce((a, b) => a * b, 1));
   }
 
   static async open(ctx: SinkContext, split: SplitName, path: string): Promise<ParquetSplitWriter> {
-    pngGeometry(ctx.imageShape, `--format parquet for ${ctx.spec.flag}`);
+    if (!is3d(ctx)) pngGeometry(ctx.imageShape, `--format parquet for ${ctx.spec.flag}`);
     const codec = parquetCodec(ctx);
+    const w = await loadHyparquetWriter();
     const fh = await open(path, 'w');
-    const out = new FileByteWriter(fh);
-    const pq = new ParquetWriter({
+    const out = fileByteWriter(w, fh);
+    const pq = new w.ParquetWriter({
       writer: out,
-      schema: parquetSchema(ctx.spec.labelColumns),
+      schema: is3d(ctx) ? withArray3dImage(parquetSchema(labelColumns(ctx.spec))) : parquetSchema(labelColumns(ctx.spec)),
       codec,
       statistics: true,
       kvMetadata: [
-        { key: HF_META_KEY, value: JSON.stringify(huggingFaceFeatures(ctx)) },
+        { key: HF_META_KEY, value: JSON.stringify(is3d(ctx) ? array3dFeatures(ctx) : huggingFaceFeatures(ctx)) },
         { key: MEDMNIST_META_KEY, value: JSON.stringify(embeddedInfo(ctx, split)) },
+        ...flatMetadata(ctx, split).map(([key, value]) => ({ key, value })),
       ],
       createdBy: `medmnist-build version ${TOOL_VERSION}`,
     });
@@ -160,7 +219,7 @@ class ParquetSplitWriter implements SplitFileWriter {
       rowGroupSize: rows.length,
       columnData: [
         // Statistics on PNG bytes would keep min/max blobs per row group: off for this column.
-        { name: 'image', data: rows.map((r, i) => ({ bytes: pngs[i]!, path: r.path })), statistics: false },
+        { name: 'image', data: this.volume ? rows.map((r) => r.volume!) : rows.map((r, i) => ({ bytes: pngs[i]!, path: r.path })), statistics: false },
         { name: 'label', data: rows.map((r) => r.label) },
         { name: 'split', data: rows.map((r) => r.split), encoding: 'RLE_DICTIONARY' },
         { name: 'index', data: rows.map((r) => r.index) },
@@ -175,7 +234,8 @@ class ParquetSplitWriter implements SplitFileWriter {
     const { width, height, channels } = this.geometry;
     this.rows.push({
       ...provenanceOf(r),
-      png: encodePngShared(r.pixels, width, height, channels),
+      png: this.volume ? Promise.resolve(new Uint8Array(0)) : encodePngShared(r.pixels, width, height, channels),
+      ...(this.volume ? { volume: nested3d(r.pixels, this.volume) } : {}),
       path: pngFileName(r.split, r.index, r.label),
       label: r.label.length === 1 ? r.label[0]! : Array.from(r.label),
     });
@@ -200,7 +260,7 @@ export const parquetFormat: OutputFormat = {
   fileNames: (base) => splitFileNames(base, 'parquet'),
   async createSink(ctx) {
     parquetCodec(ctx);
-    pngGeometry(ctx.imageShape, `--format parquet for ${ctx.spec.flag}`);
+    if (!is3d(ctx)) pngGeometry(ctx.imageShape, `--format parquet for ${ctx.spec.flag}`);
     return new PerSplitSink('parquet', ctx, 'parquet', (split, path) => ParquetSplitWriter.open(ctx, split, path));
   },
   async *readRecords(outDir, base) {
@@ -222,7 +282,8 @@ export interface ParquetFile {
 }
 
 interface ParquetRow {
-  image: { bytes: Uint8Array | null; path: string | null } | null;
+  /** 2D: the PNG struct; 3D: nested lists (Array3D). */
+  image: { bytes: Uint8Array | null; path: string | null } | number[][][] | null;
   label: number | number[];
   split: string;
   index: number;
@@ -231,18 +292,20 @@ interface ParquetRow {
 /** Open one split file; records() reads one row group at a time and decodes the PNGs. */
 export async function openParquetFile(path: string): Promise<ParquetFile> {
   let metadata: FileMetaData;
+  await checkContainer(path, 'parquet');
+  const { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } = await loadHyparquet();
   const file = await asyncBufferFromFile(path).catch((err: NodeJS.ErrnoException) => {
     throw new DataError(`${path}: cannot open (${err.code ?? err.message})`);
   });
   try {
     metadata = await parquetMetadataAsync(file);
   } catch (err) {
-    throw new DataError(`${path}: not a readable Parquet file (${(err as Error).message})`);
+    throw containerError(path, 'parquet', err);
   }
   const kv = new Map((metadata.key_value_metadata ?? []).map((e) => [e.key, e.value ?? '']));
   const info = parseEmbeddedInfo(kv.get(MEDMNIST_META_KEY), path);
   const names = new Set(metadata.schema.map((s) => s.name));
-  for (const c of ['image', 'bytes', 'label', 'split', 'index']) {
+  for (const c of ['image', info.shape.length === 3 && info.shape[2] !== 3 ? 'element' : 'bytes', 'label', 'split', 'index']) {
     if (!names.has(c)) throw new DataError(`${path}: no ${c} column (not a medmnist-build Parquet file?)`);
   }
   const item = info.shape.reduce((a, b) => a * b, 1);
@@ -265,6 +328,14 @@ export async function openParquetFile(path: string): Promise<ParquetFile> {
         })) as unknown as ParquetRow[];
         for (const [i, row] of rows.entries()) {
           const where = `${path} row ${start + i}`;
+          if (Array.isArray(row.image)) {
+            // 3D (Array3D): nested lists, first axis outermost.
+            const flat = Uint8Array.from(row.image.flat(2));
+            if (flat.length !== item) throw new DataError(`${where}: ${flat.length} values in image, expected shape [${info.shape.join(', ')}]`);
+            const label = Array.isArray(row.label) ? row.label : [row.label];
+            yield { split: String(row.split) as SplitName, index: Number(row.index), pixels: flat, label: Uint8Array.from(label) };
+            continue;
+          }
           const bytes = row.image?.bytes;
           if (!(bytes instanceof Uint8Array)) throw new DataError(`${where}: image.bytes is empty`);
           const png = decodePng(bytes, `${where} image`);

@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { crc32, deflate, deflateSync, inflateSync } from 'node:zlib';
 
 const deflateAsync = promisify(deflate);
+import { checkImagePixels } from '../core/limits.js';
 import { DataError, UsageError } from '../core/errors.js';
 
 /** zlib level of every PNG we write (Pillow's default). */
@@ -180,15 +181,18 @@ export function decodePng(bytes: Uint8Array, what: string): DecodedPng {
     }
     pos += 12 + len;
   }
-  if (width === 0 || !sawEnd) throw new DataError(`${what}: PNG without IHDR or IEND (truncated?)`);
+  if (width === 0 || height === 0 || !sawEnd) throw new DataError(`${what}: PNG without IHDR or IEND (truncated?)`);
+  checkImagePixels(width, height, what);
   const stride = width * channels;
+  const expected = height * (stride + 1);
   let raw: Buffer;
   try {
-    raw = inflateSync(Buffer.concat(idat));
+    // Bounded by the size the header declares: a deflate bomb stops there instead of filling memory.
+    raw = inflateSync(Buffer.concat(idat), { maxOutputLength: expected + 1 });
   } catch (err) {
     throw new DataError(`${what}: PNG image data does not inflate (${(err as Error).message})`);
   }
-  if (raw.length !== height * (stride + 1)) throw new DataError(`${what}: PNG image data has ${raw.length} bytes, expected ${height * (stride + 1)}`);
+  if (raw.length !== expected) throw new DataError(`${what}: PNG image data has ${raw.length} bytes, expected ${height * (stride + 1)}`);
   const out = new Uint8Array(height * stride);
   const bpp = channels;
   for (let y = 0; y < height; y++) {

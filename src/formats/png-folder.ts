@@ -3,11 +3,14 @@
 //   F_S.csv                                       rows `TRAIN|VALIDATION|TEST,<file name>,<labels joined by ,>`
 // No header row, splits in the order train, val, test, indices from 0 within each split (as medmnist
 // appends one split after the other). PNG bytes are deterministic (see png-encode.ts).
+// 3D sets (shape [S, S, S]) are written as `medmnist save` writes them: `<split><index>_<labels>.gif`,
+// an animated GIF with one frame per slice along the first axis (gif-encode.ts), same CSV.
 import { mkdir, open, readFile, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SPLITS, type SplitName } from '../core/contract.js';
 import { DataError } from '../core/errors.js';
 import { checkOrder } from './columnar.js';
+import { decodeGif, encodeGif } from './gif-encode.js';
 import { decodePng, encodePngShared, pngGeometry } from './png-encode.js';
 import type { DatasetSink, OutputFormat, ReadRecord, SinkContext, SinkRecord } from './sink.js';
 
@@ -17,6 +20,16 @@ export const CSV_SPLIT_TAGS: Record<SplitName, string> = { train: 'TRAIN', val: 
 /** `<split><index>_<labels joined by _>.png`, medmnist's file name. */
 export function pngFileName(split: SplitName, index: number, label: ArrayLike<number>): string {
   return `${split}${index}_${Array.from(label).join('_')}.png`;
+}
+
+/** 3D samples: `<split><index>_<labels joined by _>.gif` (medmnist save3d's postfix). */
+export function gifFileName(split: SplitName, index: number, label: ArrayLike<number>): string {
+  return `${split}${index}_${Array.from(label).join('_')}.gif`;
+}
+
+/** A 3D image shape [S, S, S] (GIF frames), else null. */
+function volumeShape(shape: readonly number[]): [number, number, number] | null {
+  return shape.length === 3 && shape[2] !== 3 ? (shape as [number, number, number]) : null;
 }
 
 const CSV_FLUSH_BYTES = 1 << 16;
@@ -31,12 +44,15 @@ class PngFolderSink implements DatasetSink {
   private split: SplitName = SPLITS[0]!;
   private nextIndex = 0;
   private readonly geometry: { width: number; height: number; channels: 1 | 3 };
+  /** [frames, height, width] for 3D sets (GIFs), else null. */
+  private readonly volume: [number, number, number] | null;
   private readonly folder: string;
   private readonly done: Record<SplitName, number> = { train: 0, val: 0, test: 0 };
   private inFlight: Promise<void>[] = [];
 
   constructor(private readonly ctx: SinkContext) {
-    this.geometry = pngGeometry(ctx.imageShape, `--format png for ${ctx.spec.flag}`);
+    this.volume = ctx.spec.dims === 3 ? volumeShape(ctx.imageShape) : null;
+    this.geometry = this.volume ? { width: this.volume[2], height: this.volume[1], channels: 1 } : pngGeometry(ctx.imageShape, `--format png for ${ctx.spec.flag}`);
     this.folder = join(ctx.dir, ctx.baseName);
   }
 
@@ -62,9 +78,12 @@ class PngFolderSink implements DatasetSink {
     }
     checkOrder('png', this.split, this.nextIndex, r);
     const { width, height, channels } = this.geometry;
-    const name = pngFileName(r.split, r.index, r.label);
+    const vol = this.volume;
+    const name = (vol ? gifFileName : pngFileName)(r.split, r.index, r.label);
     const path = join(this.folder, name);
-    const job = encodePngShared(r.pixels, width, height, channels).then((png) => writeFile(path, png));
+    const job = vol
+      ? writeFile(path, encodeGif(r.pixels, vol[0], vol[1], vol[2]))
+      : encodePngShared(r.pixels, width, height, channels).then((png) => writeFile(path, png));
     job.catch(() => undefined); // awaited below, in order
     this.inFlight.push(job);
     if (this.inFlight.length >= IN_FLIGHT) await this.inFlight.shift();
@@ -101,7 +120,7 @@ export interface PngCsvRow {
   label: Uint8Array;
 }
 
-const NAME_RE = /^(train|val|test)(\d+)_(\d+(?:_\d+)*)\.png$/;
+const NAME_RE = /^(train|val|test)(\d+)_(\d+(?:_\d+)*)\.(?:png|gif)$/;
 
 /** Parse and check F_S.csv: tags, file names that agree with their row, indices 0.. per split in order. */
 export function parsePngCsv(text: string, what: string): PngCsvRow[] {
@@ -117,7 +136,7 @@ export function parsePngCsv(text: string, what: string): PngCsvRow[] {
     const split = tagToSplit.get(f[0] ?? '');
     if (!split) throw new DataError(`${where}: first column ${JSON.stringify(f[0])} is not TRAIN, VALIDATION or TEST`);
     const m = NAME_RE.exec(f[1] ?? '');
-    if (!m || m[1] !== split) throw new DataError(`${where}: file name ${JSON.stringify(f[1])} is not ${split}<index>_<labels>.png`);
+    if (!m || m[1] !== split) throw new DataError(`${where}: file name ${JSON.stringify(f[1])} is not ${split}<index>_<labels>.png (or .gif for 3D)`);
     const labels = f.slice(2);
     if (labels.length === 0 || labels.join('_') !== m[3] || !labels.every((l) => /^\d+$/.test(l) && Number(l) < 256)) {
       throw new DataError(`${where}: labels ${JSON.stringify(labels.join(','))} do not match the file name ${f[1]}`);
@@ -145,12 +164,17 @@ export async function* readPngFolder(csvPath: string, folder: string): AsyncGene
     const bytes = await readFile(path).catch((err: NodeJS.ErrnoException) => {
       throw new DataError(`${path}: listed in ${csvPath} but cannot be read (${err.code ?? err.message})`);
     });
-    const png = decodePng(bytes, path);
+    const png = row.file.endsWith('.gif') ? gifAsImage(decodeGif(bytes, path)) : decodePng(bytes, path);
     const g = `${png.width}x${png.height}x${png.channels}`;
     if (geometry !== null && g !== geometry) throw new DataError(`${path}: ${g} image, the folder's first image is ${geometry}`);
     geometry = g;
     yield { split: row.split, index: row.index, pixels: png.data, label: row.label, file: row.file };
   }
+}
+
+/** A decoded GIF volume in the shape the folder reader compares: frames stacked, width x (frames*height). */
+function gifAsImage(g: { frames: number; width: number; height: number; data: Uint8Array }): { width: number; height: number; channels: 1; data: Uint8Array } {
+  return { width: g.width, height: g.height * g.frames, channels: 1, data: g.data };
 }
 
 export const pngFormat: OutputFormat = {

@@ -4,6 +4,9 @@
 // are done, so a failed run leaves nothing.
 import type { DatasetSpec, Sample, SplitName } from '../core/contract.js';
 
+/** What a sink may record about a sample (provenance), whatever its item and region. */
+export type SampleInfo = Pick<Sample, 'id' | 'label' | 'groupId' | 'fineLabel' | 'meta' | 'sourceSplit'>;
+
 export interface SinkContext {
   spec: DatasetSpec;
   /** Image side S. */
@@ -24,10 +27,10 @@ export interface SinkRecord {
   split: SplitName;
   /** Index within the split. */
   index: number;
-  sample: Sample;
+  sample: SampleInfo;
   /** Image bytes, uint8, C order, imageShape. */
   pixels: Uint8Array;
-  /** Label values, length spec.labelColumns. */
+  /** Label values, one per label column. */
   label: Uint8Array;
 }
 

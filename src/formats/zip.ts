@@ -311,6 +311,11 @@ export interface ZipEntry {
   size: number;
   /** Offset of the member's data (after its local header). */
   dataOffset: number;
+  /** General purpose flags (bit 0: encrypted; bit 11: UTF-8 name). */
+  flags: number;
+  /** The host system of "version made by" (3 = Unix: the high 16 bits of `externalAttributes` are its mode). */
+  madeBy: number;
+  externalAttributes: number;
 }
 
 /** Read a ZIP's central directory (ZIP64 aware), with positional reads: works for files of any size. */
@@ -346,6 +351,8 @@ export async function readZipDirectory(fh: FileHandle, what: string): Promise<Zi
   let p = 0;
   for (let i = 0; i < count; i++) {
     if (p + 46 > cd.length || cd.readUInt32LE(p) !== 0x02014b50) throw new Error(`${what}: corrupt central directory`);
+    const madeBy = cd.readUInt8(p + 5);
+    const flags = cd.readUInt16LE(p + 8);
     const method = cd.readUInt16LE(p + 10);
     const crc = cd.readUInt32LE(p + 16);
     let csize = cd.readUInt32LE(p + 20);
@@ -353,6 +360,7 @@ export async function readZipDirectory(fh: FileHandle, what: string): Promise<Zi
     const nlen = cd.readUInt16LE(p + 28);
     const xlen = cd.readUInt16LE(p + 30);
     const clen = cd.readUInt16LE(p + 32);
+    const externalAttributes = cd.readUInt32LE(p + 38);
     let offset = cd.readUInt32LE(p + 42);
     const name = cd.subarray(p + 46, p + 46 + nlen).toString('utf8');
     let x = p + 46 + nlen;
@@ -374,12 +382,20 @@ export async function readZipDirectory(fh: FileHandle, what: string): Promise<Zi
     if (lh.readUInt32LE(0) !== 0x04034b50) throw new Error(`${what}: corrupt local header for ${name}`);
     const dataOffset = offset + 30 + lh.readUInt16LE(26) + lh.readUInt16LE(28);
     if (dataOffset + csize > fileSize) throw new Error(`${what}: member ${name} is truncated`);
-    entries.push({ name, method, crc, compressedSize: csize, size: usize, dataOffset });
+    // Size lies are refused before anything is allocated: a stored member is as long as its data, and
+    // deflate cannot expand more than 1032:1 (zlib's limit), so a larger declared size is crafted.
+    if (method === 0 && csize !== usize) throw new Error(`${what}: stored member ${name} declares ${usize} bytes but holds ${csize} (corrupt or crafted file)`);
+    if (method === 8 && usize > csize * MAX_DEFLATE_RATIO + 1024) {
+      throw new Error(`${what}: member ${name} declares ${usize} bytes from ${csize} compressed, more than deflate can produce (corrupt or crafted file)`);
+    }
+    entries.push({ name, method, crc, compressedSize: csize, size: usize, dataOffset, flags, madeBy, externalAttributes });
   }
   return entries;
 }
 
 const READ_CHUNK = 1 << 20;
+/** The largest expansion deflate can achieve (zlib technical details: 1032:1). */
+const MAX_DEFLATE_RATIO = 1032;
 
 /** The raw (possibly compressed) bytes of a member, read in chunks. */
 async function* rawChunks(fh: FileHandle, entry: ZipEntry): AsyncGenerator<Uint8Array> {
@@ -393,6 +409,8 @@ async function* rawChunks(fh: FileHandle, entry: ZipEntry): AsyncGenerator<Uint8
   }
 }
 
+class SizeLie extends Error {}
+
 /**
  * Stream a member's uncompressed bytes (stored or deflated). When the member is read to its end, its
  * length and CRC-32 are checked against the directory; stopping early skips the check.
@@ -404,6 +422,7 @@ export async function* memberBytes(fh: FileHandle, entry: ZipEntry, what: string
   let crc = 0;
   let total = 0;
   if (entry.method === 0) {
+    if (entry.compressedSize !== entry.size) throw new Error(`${what}: stored member ${entry.name} has ${entry.compressedSize} bytes, the directory says ${entry.size} (corrupt file)`);
     for await (const c of rawChunks(fh, entry)) {
       crc = crc32(c, crc);
       total += c.length;
@@ -417,9 +436,13 @@ export async function* memberBytes(fh: FileHandle, entry: ZipEntry, what: string
       for await (const c of z as AsyncIterable<Buffer>) {
         crc = crc32(c, crc);
         total += c.length;
+        // Inflate is bounded by the declared size: a member that inflates past it (a bomb, or a lying
+        // directory) is refused at once, never expanded to the end.
+        if (total > entry.size) throw new SizeLie(`${what}: member ${entry.name} inflates past its declared ${entry.size} bytes (a decompression bomb or a corrupt directory); refused`);
         yield c;
       }
     } catch (err) {
+      if (err instanceof SizeLie) throw new Error(err.message);
       throw new Error(`${what}: member ${entry.name} does not inflate (${(err as Error).message})`);
     } finally {
       src.destroy();

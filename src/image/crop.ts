@@ -1,5 +1,4 @@
-// Crops as Pillow's img.crop((l, t, l + w, t + h)) with the centre offsets of design §6.
-import type { CropSpec } from '../core/contract.js';
+// Pillow's img.crop((l, t, l + w, t + h)) of a raster (the centre offsets: ops/centre-crops.ts).
 import type { RasterImage } from './raster.js';
 
 export interface Box {
@@ -24,29 +23,4 @@ export function cropBox(img: RasterImage, box: Box): RasterImage {
     out.set(img.data.subarray(from, from + rowBytes), y * rowBytes);
   }
   return { data: out, width, height, channels: ch };
-}
-
-/** The box a CropSpec selects in a w x h image, or null for no crop. */
-export function cropBoxFor(spec: CropSpec, w: number, h: number): Box | null {
-  switch (spec.kind) {
-    case 'none':
-      return null;
-    case 'center-square': {
-      const s = Math.min(w, h);
-      return { left: Math.floor((w - s) / 2), top: Math.floor((h - s) / 2), width: s, height: s };
-    }
-    case 'center':
-      return {
-        left: Math.floor((w - spec.width) / 2),
-        top: Math.floor((h - spec.height) / 2),
-        width: spec.width,
-        height: spec.height,
-      };
-  }
-}
-
-export function applyCrop(img: RasterImage, spec: CropSpec): RasterImage {
-  const box = cropBoxFor(spec, img.width, img.height);
-  if (!box || (box.width === img.width && box.height === img.height)) return img;
-  return cropBox(img, box);
 }

@@ -13,6 +13,7 @@ import { readFileSync } from 'node:fs';
 import { isMainThread } from 'node:worker_threads';
 import sharp from 'sharp';
 import { DataError } from '../core/errors.js';
+import { maxImagePixels } from '../core/limits.js';
 import type { RasterImage } from './raster.js';
 import { decodePool } from './decode-pool.js';
 import { decodeJpegShared, jpegWasmChannels } from './jpeg-wasm.js';
@@ -110,7 +111,7 @@ async function sharpDecode(bytes: Uint8Array): Promise<RasterImage> {
   // failOn 'warning' turns libjpeg's "premature end of data" into an error, as Pillow refuses
   // truncated files unless LOAD_TRUNCATED_IMAGES is set.
   // sequentialRead: the whole image is read top to bottom once (measured ~5% less CPU per JPEG).
-  const img = sharp(bytes, { failOn: 'warning', limitInputPixels: 1 << 30, ignoreIcc: true, sequentialRead: true });
+  const img = sharp(bytes, { failOn: 'warning', limitInputPixels: maxImagePixels(), ignoreIcc: true, sequentialRead: true });
   // 8-bit gray / colour JPEG and PNG (nearly every MedMNIST source) skip the metadata round trip.
   const layout = sniffLayout(bytes);
   if (layout) return await rawDecode(layout === 'gray' ? img.toColourspace('b-w') : img);

@@ -1,22 +1,27 @@
-// The pixel stage of the engine: turn a sample into its pixels at every requested size, decoding once.
-// The engine calls process() for several samples at a time and consumes results in order.
-// Decoding runs on sharp's libuv threads; the recipe (convert -> crop -> resize) runs on the main
-// thread or, with resampleThreads > 0, on a pool of worker threads. Output bytes never depend on
-// either setting: every step is a pure function of the decoded pixels.
-import type { Converter, DatasetSpec, Sample } from '../core/contract.js';
-import { decodeFile } from './decode.js';
-import { applyRecipe } from './recipe.js';
+// The pixel stage of the engine: load an item from the bytes the engine read (once), then cut every
+// sample of it with a dataset's recipe, at every size. The engine runs several items at a time and
+// consumes results in order. Decoding runs on sharp's libuv threads; the recipe runs on the main thread
+// or, with resampleThreads > 0, on a pool of worker threads. Output bytes never depend on either
+// setting: every step is a pure function of the loaded array.
+import type { Converter, Item, Region } from '../core/contract.js';
+import { DataError } from '../core/errors.js';
+import type { NdArray } from '../core/ndarray.js';
+import type { Recipe } from '../core/recipe.js';
+import { RecipeInputError } from './ops/index.js';
+import { rasterToArray } from './raster.js';
+import { cutItem } from './recipe.js';
 import { ResamplePool } from './resample-pool.js';
 
-export interface ImageProcessor {
-  /** Pixels of one sample at each size of `sizes`, in that order (uint8, C order). */
-  process(sample: Sample): Promise<Uint8Array[]>;
+export interface ItemProcessor {
+  /** The item's array: converter.load(), or the decoded image of files[0]. */
+  load(item: Item, bytes: readonly Uint8Array[]): Promise<NdArray>;
+  /** Per region, the pixels at each size of `sizes` (uint8, C order). */
+  cut(item: Item, loaded: NdArray, recipe: Recipe, regions: readonly (Region | undefined)[]): Promise<Uint8Array[][]>;
   close(): Promise<void>;
 }
 
 export interface ProcessorOptions {
   converter: Converter;
-  spec: DatasetSpec;
   sizes: readonly number[];
   workers: number;
   /**
@@ -29,15 +34,31 @@ export interface ProcessorOptions {
   resampleThreads?: number;
 }
 
-export async function createImageProcessor(o: ProcessorOptions): Promise<ImageProcessor> {
-  const { converter, spec, sizes } = o;
+// decode.js loads sharp, a native library: imported on the first decode, not by every command.
+let decodeModule: Promise<typeof import('./decode.js')> | undefined;
+
+/** The default load(): decode the item's first file as an image file, to uint8 [H, W, C]. */
+export async function loadImageItem(item: Item, bytes: readonly Uint8Array[]): Promise<NdArray> {
+  const { decodeImage } = await (decodeModule ??= import('./decode.js'));
+  return rasterToArray(await decodeImage(bytes[0]!, item.files[0]!));
+}
+
+export function createItemProcessor(o: ProcessorOptions): ItemProcessor {
+  const { converter, sizes } = o;
   const threads = Math.max(0, Math.floor(o.resampleThreads ?? (o.workers > 2 ? Math.min(o.workers - 1, 4) : 0)));
   const pool = threads > 0 ? new ResamplePool(threads) : null;
-  const decode = (sample: Sample) => (converter.decode ? converter.decode(sample, spec) : decodeFile(sample.files[0]!));
+  const load = converter.load ?? loadImageItem;
   return {
-    async process(sample) {
-      const img = await decode(sample);
-      return pool ? pool.run(img, spec.recipe, sizes) : applyRecipe(img, spec.recipe, sizes);
+    load: (item, bytes) => load(item, bytes),
+    async cut(item, loaded, recipe, regions) {
+      try {
+        return pool ? await pool.run(loaded, recipe, regions, sizes) : cutItem(loaded, recipe, regions, sizes);
+      } catch (err) {
+        if (err instanceof RecipeInputError || (err instanceof Error && err.name === 'RecipeInputError')) {
+          throw new DataError(`${item.files[0] ?? item.id}: ${err.message}. Remove or replace this file, then run again.`);
+        }
+        throw err;
+      }
     },
     async close() {
       await pool?.close();

@@ -1,17 +1,12 @@
-// The pixel recipe (design §6): decode -> convert to the target mode -> crop -> resize, every size
-// from the same decoded image.
-import type { PixelRecipe } from '../core/contract.js';
-import { convertMode } from './convert.js';
-import { applyCrop } from './crop.js';
-import type { RasterImage } from './raster.js';
-import { resizeMany } from './resample.js';
+// The pixel stage for one item (design §3, §6): the item's loaded array -> the recipe's operations
+// (src/image/ops/) -> every requested size, for each sample cut from it.
+import type { Region } from '../core/contract.js';
+import type { NdArray } from '../core/ndarray.js';
+import type { Recipe } from '../core/recipe.js';
+import { runItemStage, runSampleStage } from './ops/index.js';
 
-export function applyRecipe(decoded: RasterImage, recipe: PixelRecipe, sizes: readonly number[]): Uint8Array[] {
-  const converted = convertMode(decoded, recipe.mode);
-  const cropped = applyCrop(converted, recipe.crop);
-  return resizeMany(
-    cropped,
-    sizes.map((s) => [s, s] as const),
-    recipe.filter,
-  ).map((r) => r.data);
+/** Pixels of each region of one loaded item, per region one array per size. */
+export function cutItem(loaded: NdArray, recipe: Recipe, regions: readonly (Region | undefined)[], sizes: readonly number[]): Uint8Array[][] {
+  const shared = runItemStage(loaded, recipe, sizes);
+  return regions.map((r) => runSampleStage(shared, recipe, r, sizes));
 }

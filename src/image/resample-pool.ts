@@ -1,28 +1,30 @@
-// A pool of worker threads that run the pixel recipe (convert -> crop -> resize to every size), so
+// A pool of worker threads that run the pixel recipe (src/image/ops/, every size), so
 // that resampling overlaps sharp's decoding (libuv threads) and the engine's writing (main thread).
 // Jobs go to the thread with the fewest in flight; results are matched by job id.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { PixelRecipe } from '../core/contract.js';
+import type { Region } from '../core/contract.js';
+import type { NdArray } from '../core/ndarray.js';
+import type { Recipe } from '../core/recipe.js';
 import { PACKAGE_ROOT } from '../version.js';
-import type { RasterImage } from './raster.js';
 
 export interface RecipeJob {
   id: number;
-  image: RasterImage;
-  recipe: PixelRecipe;
+  loaded: NdArray;
+  recipe: Recipe;
+  regions: readonly (Region | undefined)[];
   sizes: readonly number[];
 }
 
-export type RecipeReply = { id: number; pixels: Uint8Array[] } | { id: number; error: string };
+export type RecipeReply = { id: number; pixels: Uint8Array[][] } | { id: number; error: string; errorName: string };
 
 /** The compiled worker (the pool runs dist/ code, also when the caller runs from sources). */
 export const WORKER_PATH = join(PACKAGE_ROOT, 'dist', 'src', 'image', 'resample-worker.js');
 
 interface Slot {
   worker: Worker;
-  pending: Map<number, { resolve: (p: Uint8Array[]) => void; reject: (e: Error) => void }>;
+  pending: Map<number, { resolve: (p: Uint8Array[][]) => void; reject: (e: Error) => void }>;
 }
 
 export class ResamplePool {
@@ -40,8 +42,8 @@ export class ResamplePool {
         const p = slot.pending.get(r.id);
         if (!p) return;
         slot.pending.delete(r.id);
-        if ('error' in r) p.reject(new Error(r.error));
-        else p.resolve(r.pixels.map((a) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength)));
+        if ('error' in r) p.reject(Object.assign(new Error(r.error), { name: r.errorName }));
+        else p.resolve(r.pixels.map((per) => per.map((a) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength))));
       });
       slot.worker.on('error', (err) => this.fail(err));
       slot.worker.on('exit', (code) => {
@@ -59,15 +61,15 @@ export class ResamplePool {
     }
   }
 
-  /** convert -> crop -> resize to every size of `sizes`, on the least busy thread. */
-  run(image: RasterImage, recipe: PixelRecipe, sizes: readonly number[]): Promise<Uint8Array[]> {
+  /** The recipe for every region of a loaded item at every size of `sizes`, on the least busy thread. */
+  run(loaded: NdArray, recipe: Recipe, regions: readonly (Region | undefined)[], sizes: readonly number[]): Promise<Uint8Array[][]> {
     if (this.failure) return Promise.reject(this.failure);
     let slot = this.slots[0]!;
     for (const s of this.slots) if (s.pending.size < slot.pending.size) slot = s;
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       slot.pending.set(id, { resolve, reject });
-      const job: RecipeJob = { id, image, recipe, sizes };
+      const job: RecipeJob = { id, loaded, recipe, regions, sizes };
       slot.worker.postMessage(job);
     });
   }

@@ -4,7 +4,6 @@
 //   v  = (hu - lo) / width * 255, clipped to [0, 255], then truncated toward zero (numpy astype(uint8))
 // so hu <= lo maps to 0 and hu >= level + width / 2 maps to 255. MedMNIST names only an "abdominal
 // window"; MedIMeta uses width 400, level 50, the default here.
-import type { RasterImage } from './raster.js';
 
 export interface HuWindow {
   /** Window width in HU (> 0). */
@@ -28,10 +27,4 @@ export function windowHu(hu: ArrayLike<number>, window: HuWindow = ABDOMINAL_WIN
     out[i] = v <= 0 ? 0 : v >= 255 ? 255 : Math.trunc(v);
   }
   return out;
-}
-
-/** A windowed CT slice (width x height HU samples, row-major) as an L raster. */
-export function windowSlice(hu: ArrayLike<number>, width: number, height: number, window?: HuWindow): RasterImage {
-  if (hu.length !== width * height) throw new RangeError(`HU slice has ${hu.length} samples, expected ${width}x${height}`);
-  return { data: windowHu(hu, window), width, height, channels: 1 };
 }

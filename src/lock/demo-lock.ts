@@ -6,8 +6,8 @@
 // Regenerate it deliberately (after a change that is meant to alter outputs, a new source or format):
 //   npm run build && node scripts/update-demo-lock.mjs
 import { FORMATS } from '../formats/index.js';
-import { mergeDatasets, type Lockfile } from './lockfile.js';
-import type { OfficialRelease } from './lockfile.js';
+import { mergeDatasets, type Lockfile, type OfficialRelease } from './lockfile.js';
+import { bundledOfficial } from './official.js';
 
 export const DEMO_LOCK_SIZES: readonly number[] = [28, 64];
 
@@ -18,9 +18,9 @@ export function demoLockArgs(out: string): string[] {
 
 /**
  * The new repository lock: exactly the datasets of the demo build (semantic fingerprints of datasets
- * still built are kept) and the official MD5s.
+ * still built are kept) and the official MD5s (by default the catalog's).
  */
-export function repositoryLock(current: Lockfile | null, demo: Lockfile, official: OfficialRelease): Lockfile {
+export function repositoryLock(current: Lockfile | null, demo: Lockfile, official: OfficialRelease = bundledOfficial()): Lockfile {
   const kept = Object.fromEntries(Object.entries(current?.datasets ?? {}).filter(([flag]) => flag in demo.datasets));
   const merged = mergeDatasets(current ? { ...current, datasets: kept } : null, demo.datasets);
   return { ...merged, official };

@@ -78,9 +78,10 @@ export interface ExpectedOutput {
   output: LockOutput;
 }
 
-/** Every output a lock entry expects in the output folder. */
-export function expectedOutputs(flag: string, d: LockDataset): ExpectedOutput[] {
+/** Every output a lock entry expects in the output folder (`docs: false`: leave out the card and Croissant file). */
+export function expectedOutputs(flag: string, d: LockDataset, o: { docs?: boolean } = {}): ExpectedOutput[] {
   const out: ExpectedOutput[] = [{ dataset: flag, output: d.samplesCsv }];
+  if (d.docs && o.docs !== false) out.push({ dataset: flag, output: d.docs.card }, { dataset: flag, output: d.docs.croissant });
   for (const [size, s] of Object.entries(d.sizes)) {
     out.push({ dataset: flag, size: Number(size), output: s.metadata });
     for (const [format, f] of Object.entries(s.formats)) {
@@ -90,11 +91,14 @@ export function expectedOutputs(flag: string, d: LockDataset): ExpectedOutput[] 
   return out;
 }
 
-/** Differences between a locked entry's outputs and a new build's (frozen builds). */
+/**
+ * Differences between a locked entry's outputs and a new build's (frozen builds). The card and Croissant
+ * file are written from the final lock after this check and compared then (src/engine/docs.ts).
+ */
 export function outputDifferences(flag: string, locked: LockDataset, built: LockDataset): string[] {
   const diffs: string[] = [];
-  const a = new Map(expectedOutputs(flag, locked).map((e) => [e.output.name, e.output]));
-  const b = new Map(expectedOutputs(flag, built).map((e) => [e.output.name, e.output]));
+  const a = new Map(expectedOutputs(flag, locked, { docs: false }).map((e) => [e.output.name, e.output]));
+  const b = new Map(expectedOutputs(flag, built, { docs: false }).map((e) => [e.output.name, e.output]));
   for (const [name, o] of a) {
     const n = b.get(name);
     if (!n) diffs.push(`${name}: locked but not produced`);

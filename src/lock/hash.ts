@@ -2,6 +2,7 @@
 // (PNG folders) is hashed as a manifest: its files' relative POSIX paths sorted in code-unit order, one
 // line `<path>\t<sha256>\n` each, and the SHA-256 of those lines; bytes = the sum of the file sizes.
 import { createHash, type Hash } from 'node:crypto';
+import { constants } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -20,11 +21,17 @@ export interface HashResult {
  * pool) while the current one is hashed on this thread, so reading and hashing overlap. Small files
  * (PNG folders hold many) get one buffer of their own size.
  */
-async function digestInto(path: string, hashes: Hash[]): Promise<number> {
-  const fh = await open(path, 'r');
+async function digestInto(path: string, hashes: Hash[], onBytes?: (n: number) => void): Promise<number> {
+  // O_NONBLOCK: opening a FIFO must not wait for a writer; what it is is checked right after.
+  const fh = await open(path, constants.O_RDONLY | constants.O_NONBLOCK).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENXIO') throw new Error(`${path} is a socket, not a file`);
+    throw err;
+  });
   let pending: Promise<{ bytesRead: number }> | null = null;
   try {
-    const size = (await fh.stat()).size;
+    const st = await fh.stat();
+    if (!st.isFile()) throw new Error(`${path} is ${st.isFIFO() ? 'a FIFO (named pipe)' : st.isDirectory() ? 'a folder' : 'a special file'}, not a regular file`);
+    const size = st.size;
     const bufs = size < CHUNK ? [Buffer.allocUnsafe(Math.max(size, 4096))] : [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)];
     const len = bufs[0]!.length;
     let pos = 0;
@@ -35,6 +42,7 @@ async function digestInto(path: string, hashes: Hash[]): Promise<number> {
       if (bytesRead === 0) break;
       const part = bufs[cur]!.subarray(0, bytesRead);
       pos += bytesRead;
+      onBytes?.(bytesRead);
       if (bufs.length === 2) {
         cur ^= 1;
         pending = fh.read(bufs[cur]!, 0, len, pos);
@@ -66,31 +74,42 @@ export async function listFolder(dir: string): Promise<string[]> {
   return out.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-/** SHA-256 of a file, or of a folder's manifest (see above). */
-export async function sha256File(path: string): Promise<HashResult> {
+/** Bytes of files and folders (a folder: every file below it), as hashing them will read. */
+export async function bytesOf(paths: readonly string[]): Promise<number> {
+  let n = 0;
+  for (const p of paths) {
+    const st = await stat(p);
+    if (!st.isDirectory()) n += st.size;
+    else for (const name of await listFolder(p)) n += (await stat(join(p, name))).size;
+  }
+  return n;
+}
+
+/** SHA-256 of a file, or of a folder's manifest (see above); `onBytes` hears each chunk hashed. */
+export async function sha256File(path: string, onBytes?: (n: number) => void): Promise<HashResult> {
   const st = await stat(path);
-  if (st.isDirectory()) return sha256Folder(path);
+  if (st.isDirectory()) return sha256Folder(path, onBytes);
   const h = createHash('sha256');
-  const bytes = await digestInto(path, [h]);
+  const bytes = await digestInto(path, [h], onBytes);
   return { sha256: h.digest('hex'), bytes };
 }
 
-export async function sha256Folder(dir: string): Promise<HashResult> {
+export async function sha256Folder(dir: string, onBytes?: (n: number) => void): Promise<HashResult> {
   const manifest = createHash('sha256');
   let bytes = 0;
   const names = await listFolder(dir);
   for (const name of names) {
     const h = createHash('sha256');
-    bytes += await digestInto(join(dir, name), [h]);
+    bytes += await digestInto(join(dir, name), [h], onBytes);
     manifest.update(`${name}\t${h.digest('hex')}\n`);
   }
   return { sha256: manifest.digest('hex'), bytes, files: names.length };
 }
 
 /** MD5 of a file (the official MedMNIST releases publish MD5 only). */
-export async function md5File(path: string): Promise<{ md5: string; bytes: number }> {
+export async function md5File(path: string, onBytes?: (n: number) => void): Promise<{ md5: string; bytes: number }> {
   const h = createHash('md5');
-  const bytes = await digestInto(path, [h]);
+  const bytes = await digestInto(path, [h], onBytes);
   return { md5: h.digest('hex'), bytes };
 }
 

@@ -3,6 +3,7 @@
 // the SHA-256 of the lines `<sha256>  <bytes>  <path>\n` in path order.
 import { relative, sep } from 'node:path';
 import { DataError } from '../core/errors.js';
+import { progressCounter, type OnProgress } from '../core/progress.js';
 import { sha256File, sha256Text } from './hash.js';
 import type { LockInputFile, LockInputs } from './lockfile.js';
 
@@ -21,9 +22,11 @@ export function inputsManifestHash(files: readonly LockInputFile[]): string {
   return sha256Text(files.map((f) => `${f.sha256}  ${f.bytes}  ${f.path}\n`).join(''));
 }
 
-export async function hashInputs(inputDir: string, files: readonly string[]): Promise<LockInputs> {
+/** Hash every raw input (progress: step 'hashing inputs', counted in files, for `subject`). */
+export async function hashInputs(inputDir: string, files: readonly string[], o: { onProgress?: OnProgress; subject?: string } = {}): Promise<LockInputs> {
   const rels = [...new Set(files)].map((f) => ({ abs: f, path: relativeInputPath(inputDir, f) }));
   rels.sort((a, b) => Buffer.compare(Buffer.from(a.path), Buffer.from(b.path)));
+  const tick = progressCounter(o.onProgress, 'hashing inputs', rels.length, o.subject === undefined ? {} : { subject: o.subject });
   const out: LockInputFile[] = new Array(rels.length);
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -31,6 +34,7 @@ export async function hashInputs(inputDir: string, files: readonly string[]): Pr
       const i = next++;
       const h = await sha256File(rels[i]!.abs);
       out[i] = { path: rels[i]!.path, bytes: h.bytes, sha256: h.sha256 };
+      tick();
     }
   };
   await Promise.all(Array.from({ length: Math.min(PARALLEL, rels.length) }, worker));
@@ -43,12 +47,19 @@ export interface InputChange {
   detail?: string;
 }
 
-/** What differs between the locked inputs and the inputs read now. */
+/**
+ * What differs between the locked inputs and the inputs read now: every file entry (path, size, SHA-256)
+ * is compared, not only the manifest hash, and a locked list that does not hash to its own manifest hash
+ * (an edited lock) is reported too.
+ */
 export function compareInputs(locked: LockInputs, now: LockInputs): InputChange[] {
-  if (locked.manifestSha256 === now.manifestSha256) return [];
+  const out: InputChange[] = [];
+  const own = inputsManifestHash(locked.files);
+  if (own !== locked.manifestSha256) {
+    out.push({ kind: 'modified', path: '(lock) inputs.manifestSha256', detail: `the lock's file list hashes to ${own.slice(0, 12)}, its manifestSha256 says ${locked.manifestSha256.slice(0, 12)}: the lock was edited` });
+  } else if (locked.manifestSha256 === now.manifestSha256) return [];
   const a = new Map(locked.files.map((f) => [f.path, f]));
   const b = new Map(now.files.map((f) => [f.path, f]));
-  const out: InputChange[] = [];
   for (const [p, f] of a) {
     const g = b.get(p);
     if (!g) out.push({ kind: 'missing', path: p });

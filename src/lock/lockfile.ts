@@ -1,16 +1,17 @@
 // datasets.lock.json: types, reading and writing. Every read and every write is validated against
 // schemas/lock.schema.json; writes are canonical JSON (src/lock/canonical.ts), written to a temporary
 // file beside the lock and renamed over it, so a reader never sees half a lock.
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
-import type { SplitName } from '../core/contract.js';
+import { readFile, stat } from 'node:fs/promises';
+import type { RecipeOp, SplitName } from '../core/contract.js';
 import { DataError } from '../core/errors.js';
 import { schemaValidator } from '../metadata/schemas.js';
 import { canonicalJson } from './canonical.js';
+import { writeFileAtomic } from '../core/atomic-write.js';
 
 export const LOCKFILE_VERSION = 1;
 export const LOCK_NAME = 'datasets.lock.json';
+/** The new lock's name inside an output transaction's staging folder (never an output name). */
+export const STAGED_LOCK_NAME = '.datasets.lock.json.staged';
 export const LOCK_SCHEMA = 'lock.schema.json';
 
 export interface LockOutput {
@@ -41,7 +42,8 @@ export interface LockRecipe {
   formats: string[];
   formatOptions: Record<string, string | number | boolean>;
   labels: string[];
-  pixels: { mode: 'L' | 'RGB'; crop: { kind: string; [k: string]: unknown }; filter: string };
+  /** The recipe's operations (schemas/recipe.schema.json). */
+  pixels: RecipeOp[];
   split: { strategy: string; seed: number; manifestSha256?: string };
 }
 
@@ -71,6 +73,11 @@ export interface LockSize {
   semantic?: SemanticFingerprint;
 }
 
+export interface LockDocs {
+  card: LockOutput;
+  croissant: LockOutput;
+}
+
 export interface LockDataset {
   source: string;
   inputs: LockInputs;
@@ -78,6 +85,8 @@ export interface LockDataset {
   recipeSha256: string;
   counts: Record<SplitName, number>;
   samplesCsv: LockOutput;
+  /** Dataset card and Croissant file (src/engine/docs.ts), describing every size and format listed here. */
+  docs?: LockDocs;
   /** Keyed by the size in pixels, as a decimal string. */
   sizes: Record<string, LockSize>;
   semantic?: SemanticFingerprint;
@@ -123,6 +132,8 @@ export function validateLock(data: unknown, what: string): Lockfile {
 export async function readLockIfExists(path: string): Promise<Lockfile | null> {
   let text: string;
   try {
+    const st = await stat(path);
+    if (!st.isFile()) throw new DataError(`${path} is not a regular file (a folder, FIFO or device where the lock should be). Move it away, then restore the lock or convert again.`);
     text = await readFile(path, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
@@ -146,16 +157,7 @@ export async function readLock(path: string): Promise<Lockfile> {
 /** Validate, serialise canonically and replace `path` atomically. */
 export async function writeLock(path: string, lock: Lockfile): Promise<void> {
   validateLock(lock, `lock to be written to ${path}`);
-  const text = canonicalJson(lock);
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    await writeFile(tmp, text);
-    await rename(tmp, path);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
-  }
+  await writeFileAtomic(path, canonicalJson(lock));
 }
 
 /**

@@ -2,7 +2,7 @@
 // its hash (SHA-256 of the compact canonical JSON). Paths never enter it: a manifest split is recorded
 // by the SHA-256 of the manifest file, so the same build on another machine has the same recipe.
 import { resolve } from 'node:path';
-import type { Converter, DatasetSpec } from '../core/contract.js';
+import type { DatasetSpec } from '../core/contract.js';
 import { UsageError } from '../core/errors.js';
 import { TOOL_VERSION } from '../version.js';
 import { canonicalCompact } from './canonical.js';
@@ -30,17 +30,17 @@ export async function manifestHashOf(split: string): Promise<string | undefined>
   }
 }
 
-export function buildRecipe(converter: Converter, spec: DatasetSpec, o: RecipeOptions, manifestSha256?: string): LockRecipe {
+export function buildRecipe(sourceId: string, spec: DatasetSpec, o: RecipeOptions, manifestSha256?: string): LockRecipe {
   const strategy = o.split.startsWith(MANIFEST_PREFIX) ? 'manifest' : o.split;
   return {
     tool: { name: 'medmnist-build', version: TOOL_VERSION },
-    source: converter.source.id,
+    source: sourceId,
     dataset: spec.flag,
     sizes: [...new Set(o.sizes)].sort((a, b) => a - b),
     formats: [...new Set(o.formats)].sort(),
     formatOptions: { ...(o.formatOptions ?? {}) },
     labels: [...spec.labels],
-    pixels: { mode: spec.recipe.mode, crop: { ...spec.recipe.crop }, filter: spec.recipe.filter },
+    pixels: spec.recipe.map((op) => ({ ...op })),
     split: { strategy, seed: o.seed, ...(manifestSha256 ? { manifestSha256 } : {}) },
   };
 }
@@ -63,8 +63,13 @@ export function fieldDifferences(a: unknown, b: unknown, path = ''): FieldDiffer
     const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
     return keys.flatMap((k) => fieldDifferences(a[k], b[k], path ? `${path}.${k}` : k));
   }
-  const sa = JSON.stringify(a) ?? '(none)';
-  const sb = JSON.stringify(b) ?? '(none)';
+  // Lists of the same length (the recipe's operations) compare element by element: pixels.1.filter.
+  if (Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.some((x) => isObj(x))) {
+    return a.flatMap((x, i) => fieldDifferences(x, b[i], path ? `${path}.${i}` : String(i)));
+  }
+  // Canonical (sorted keys), so an op list read back from a lock equals the same list built here.
+  const sa = a === undefined ? '(none)' : canonicalCompact(a);
+  const sb = b === undefined ? '(none)' : canonicalCompact(b);
   return sa === sb ? [] : [{ path: path || '/', a: sa, b: sb }];
 }
 

@@ -2,7 +2,8 @@
 // train split at the smallest size built, and its MedMNIST metrics on test. Hashes say "these bytes";
 // the fingerprint says "a model trained on this data still behaves the same", so a rebuild whose metrics
 // move beyond the recorded tolerance is caught even when its hashes were deliberately updated.
-import type { DatasetSpec } from '../core/contract.js';
+import type { DatasetInfo } from '../core/contract.js';
+import type { OnProgress } from '../core/progress.js';
 import { compareFingerprints, semanticFingerprint } from '../evaluate/fingerprint.js';
 import type { LockDataset, SemanticFingerprint } from './lockfile.js';
 
@@ -16,8 +17,8 @@ export function fingerprintFormat(formats: readonly string[]): string {
   return formats.includes('npz') ? 'npz' : formats[0]!;
 }
 
-export async function fingerprintOf(root: string, spec: DatasetSpec, size: number, format: string): Promise<SemanticFingerprint> {
-  return semanticFingerprint({ root, flag: spec.flag, size, spec, format });
+export async function fingerprintOf(root: string, spec: DatasetInfo, size: number, format: string, onProgress?: OnProgress): Promise<SemanticFingerprint> {
+  return semanticFingerprint({ root, flag: spec.flag, size, spec, format, onProgress });
 }
 
 /**

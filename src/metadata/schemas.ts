@@ -1,17 +1,31 @@
-// JSON Schema validation with ajv (draft 2020-12) against the files in schemas/.
-import { readFileSync } from 'node:fs';
+// JSON Schema validation with ajv (draft 2020-12) against the files in schemas/. ajv is loaded with the
+// first validation, not by every command that imports this module.
+import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { Ajv2020, ValidateFunction } from 'ajv/dist/2020.js';
 import { PACKAGE_ROOT } from '../version.js';
 
-const ajv = new Ajv2020({ allErrors: true, strict: true });
 const cache = new Map<string, ValidateFunction>();
+let ajv: Ajv2020 | undefined;
+
+/** Every schema is registered by its $id, so one schema can $ref another (recipe.schema.json). */
+function loadAll(): Ajv2020 {
+  if (ajv) return ajv;
+  const ajvModule = createRequire(import.meta.url)('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
+  const a = new ajvModule.Ajv2020({ allErrors: true, strict: true });
+  for (const f of readdirSync(join(PACKAGE_ROOT, 'schemas')).filter((n) => n.endsWith('.schema.json')).sort()) {
+    a.addSchema(JSON.parse(readFileSync(join(PACKAGE_ROOT, 'schemas', f), 'utf8')) as object, f);
+  }
+  ajv = a;
+  return a;
+}
 
 export function schemaValidator(file: string): ValidateFunction {
   let v = cache.get(file);
   if (!v) {
-    const schema = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'schemas', file), 'utf8')) as object;
-    v = ajv.compile(schema);
+    v = loadAll().getSchema(file);
+    if (!v) throw new Error(`schemas/${file} does not exist`);
     cache.set(file, v);
   }
   return v;

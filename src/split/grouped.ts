@@ -9,6 +9,8 @@
 //    Sets with their own test set: the source's test set stays in test, and so does every image of a
 //    group that has an image there (OCT2017 and ChestXRay2017 have patients in both train and test);
 //    the other groups are split 9:1 (targets trunc(n_c*0.9) / rest over the samples left).
+//    by-group rules: the rule's targets (the full source's sizes) scaled to the samples present (largest
+//    remainder; unchanged on the full download), shared over classes in proportion to their sizes.
 // 3. Sizes. Which groups go where matters for the sizes only through how many groups of each size
 //    each split gets. Candidate plans, each scored by the total distance sum_s |size_s - target_s|:
 //    a) greedy, largest group first (ties: SHA-256 of `seed:group`, then the group key): each group
@@ -31,10 +33,12 @@
 //    order above, each to the split (with room left for its size) where it raises the per-class
 //    distance the least (ties: train, val, test); then the local moves and swaps of (a) run from there.
 // 5. Each split is put in the seeded order of image ids, as the official split does.
-import type { DatasetSpec, Sample, SplitName } from '../core/contract.js';
+import type { DatasetSpec, Sample, SplitName, Stratify } from '../core/contract.js';
 import { SPLITS } from '../core/contract.js';
 import { DataError, UsageError } from '../core/errors.js';
+import { splitIterative } from './iterative.js';
 import { ratio712, ratio91, type SplitSamples } from './official.js';
+import { apportionCounts } from './apportion.js';
 import { orderKey, seededOrder } from './order.js';
 
 interface Group {
@@ -45,19 +49,25 @@ interface Group {
   sortKey: string;
 }
 
-function classIndex(samples: readonly Sample[]): Map<string, number> {
-  const keys = [...new Set(samples.map((s) => s.label.join(',')))].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+/** The stratum of a sample: its label vector, or one stratum for all when the rule stratifies on nothing. */
+function stratumOf(s: Sample, stratify: Stratify): string {
+  return stratify === 'label' ? s.label.join(',') : '';
+}
+
+
+function classIndex(samples: readonly Sample[], stratify: Stratify): Map<string, number> {
+  const keys = [...new Set(samples.map((s) => stratumOf(s, stratify)))].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
   return new Map(keys.map((k, i) => [k, i]));
 }
 
-function groupsOf(samples: readonly Sample[], classes: Map<string, number>, seed: number): Group[] {
+function groupsOf(samples: readonly Sample[], classes: Map<string, number>, seed: number, stratify: Stratify): Group[] {
   const m = new Map<string, Group>();
   for (const s of samples) {
     const key = s.groupId ? `g:${s.groupId}` : `s:${s.id}`;
     let g = m.get(key);
     if (!g) m.set(key, (g = { key, members: [], perClass: new Array<number>(classes.size).fill(0), sortKey: orderKey(seed, key) }));
     g.members.push(s);
-    g.perClass[classes.get(s.label.join(','))!]!++;
+    g.perClass[classes.get(stratumOf(s, stratify))!]!++;
   }
   return [...m.values()].sort(
     (a, b) => b.members.length - a.members.length || (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : a.key < b.key ? -1 : 1),
@@ -334,15 +344,17 @@ export function splitGrouped(samples: readonly Sample[], spec: DatasetSpec, seed
       `--split grouped needs group ids (patients, lesions...), and ${spec.flag} has none in its source. Use --split official or --split manifest:FILE.`,
     );
   }
-  const classes = classIndex(samples);
+  // Per-label stratification: iterative stratification over the groups (src/split/iterative.ts).
+  if (spec.split.stratify === 'labels') return splitIterative(samples, spec, seed);
+  const classes = classIndex(samples, spec.split.stratify);
   const out: SplitSamples = { train: [], val: [], test: [] };
+  const rule = spec.split;
+  const keepSourceTest = rule.rule === 'source-test-9-1' || (rule.rule === 'by-group' && rule.sourceTest === true);
   let free: Group[];
   let names: SplitName[];
-  let fractions: (n: number) => number[];
-  if (spec.officialSplit === 'ratio-7-1-2') {
-    free = groupsOf(samples, classes, seed);
+  if (!keepSourceTest) {
+    free = groupsOf(samples, classes, seed, spec.split.stratify);
     names = ['train', 'val', 'test'];
-    fractions = ratio712;
   } else {
     if (!samples.some((s) => s.sourceSplit === 'test')) {
       throw new DataError(
@@ -350,16 +362,26 @@ export function splitGrouped(samples: readonly Sample[], spec: DatasetSpec, seed
       );
     }
     free = [];
-    for (const g of groupsOf(samples, classes, seed)) {
+    for (const g of groupsOf(samples, classes, seed, spec.split.stratify)) {
       if (g.members.some((s) => s.sourceSplit === 'test')) out.test.push(...g.members);
       else free.push(g);
     }
     names = ['train', 'val'];
-    fractions = ratio91;
   }
   const nPerClass = new Array<number>(classes.size).fill(0);
   for (const g of free) g.perClass.forEach((k, c) => (nPerClass[c]! += k));
-  const target = names.map((_, s) => nPerClass.map((n) => fractions(n)[s]!));
+  let target: number[][];
+  if (rule.rule === 'by-group') {
+    // Split totals from the rule (the full source's sizes), scaled to the samples present when there are
+    // more or fewer (a partial or fake download; the full download keeps them exactly), then shared over
+    // the classes in proportion to their sizes.
+    const present = nPerClass.reduce((a, b) => a + b, 0);
+    const totals = apportionCounts(present, names.map((n) => rule.targets[n]));
+    target = names.map((_, s) => apportionCounts(totals[s]!, nPerClass));
+  } else {
+    const fractions = rule.rule === 'ratio-7-1-2' ? ratio712 : ratio91;
+    target = names.map((_, s) => nPerClass.map((n) => fractions(n)[s]!));
+  }
   const where = bestAssign(free, names.length, target);
   free.forEach((g, gi) => out[names[where[gi]!]!].push(...g.members));
   return Object.fromEntries(SPLITS.map((s) => [s, seededOrder(out[s], seed)])) as SplitSamples;

@@ -3,21 +3,19 @@
 // for the train part of sources with their own test set. Which samples of a class fall where follows
 // the seeded order; each split is then put in seeded order too, so classes are interleaved as in
 // MedMNIST's arrays.
-import type { DatasetSpec, Sample, SplitName } from '../core/contract.js';
+import type { DatasetSpec, Sample, SplitName, Stratify } from '../core/contract.js';
+import { splitGrouped } from './grouped.js';
+import { splitIterative } from './iterative.js';
 import { DataError } from '../core/errors.js';
-import { seededOrder } from './order.js';
+import { orderKey, seededOrder } from './order.js';
 
 export type SplitSamples = Record<SplitName, Sample[]>;
 
-/** The class a sample is stratified on: its label vector. */
-function stratum(s: Sample): string {
-  return s.label.join(',');
-}
-
-function byStratum(samples: readonly Sample[]): Map<string, Sample[]> {
+/** The stratum a sample is split in: its label vector, or one stratum when the rule stratifies on nothing. */
+function byStratum(samples: readonly Sample[], stratify: Stratify): Map<string, Sample[]> {
   const m = new Map<string, Sample[]>();
   for (const s of samples) {
-    const k = stratum(s);
+    const k = stratify === 'label' ? s.label.join(',') : '';
     let arr = m.get(k);
     if (!arr) m.set(k, (arr = []));
     arr.push(s);
@@ -40,9 +38,15 @@ export function ratio91(n: number): [number, number] {
 }
 
 export function splitOfficial(samples: readonly Sample[], spec: DatasetSpec, seed: number): SplitSamples {
+  const rule = spec.split;
+  // Per-label stratification (multi-label sets) is iterative stratification over groups.
+  if (rule.stratify === 'labels') return splitIterative(samples, spec, seed);
+  // Group rules are the grouped split with the rule's own targets.
+  if (rule.rule === 'by-group') return splitGrouped(samples, spec, seed);
+  if (rule.rule === 'by-group-count') return splitByGroupCount(samples, spec, seed);
   const out: SplitSamples = { train: [], val: [], test: [] };
-  if (spec.officialSplit === 'ratio-7-1-2') {
-    for (const group of byStratum(samples).values()) {
+  if (rule.rule === 'ratio-7-1-2') {
+    for (const group of byStratum(samples, rule.stratify).values()) {
       const ordered = seededOrder(group, seed);
       const [a, b] = ratio712(ordered.length);
       out.train.push(...ordered.slice(0, a));
@@ -57,7 +61,7 @@ export function splitOfficial(samples: readonly Sample[], spec: DatasetSpec, see
         `${spec.flag}: the source's own test set is empty; the official split needs it. Check that the input folder holds the source's test part.`,
       );
     }
-    for (const group of byStratum(rest).values()) {
+    for (const group of byStratum(rest, rule.stratify).values()) {
       const ordered = seededOrder(group, seed);
       const [a] = ratio91(ordered.length);
       out.train.push(...ordered.slice(0, a));
@@ -66,4 +70,32 @@ export function splitOfficial(samples: readonly Sample[], spec: DatasetSpec, see
     out.test.push(...test);
   }
   return { train: seededOrder(out.train, seed), val: seededOrder(out.val, seed), test: seededOrder(out.test, seed) };
+}
+
+/** Training groups of n that go to train under by-group-count (the rest go to val). */
+export function groupCountTrain(n: number, groups: { train: number; val: number }): number {
+  if (n === groups.train + groups.val) return groups.train;
+  return Math.trunc((n * groups.train) / (groups.train + groups.val));
+}
+
+/** by-group-count (contract.ts): whole groups, a fixed number per split, in the seeded order of group ids. */
+export function splitByGroupCount(samples: readonly Sample[], spec: DatasetSpec, seed: number): SplitSamples {
+  if (spec.split.rule !== 'by-group-count') throw new Error('splitByGroupCount needs a by-group-count rule');
+  const test = samples.filter((s) => s.sourceSplit === 'test');
+  const rest = samples.filter((s) => s.sourceSplit !== 'test');
+  const groupOf = (s: Sample) => s.groupId ?? s.id;
+  const testGroups = new Set(test.map(groupOf));
+  const both = [...new Set(rest.map(groupOf))].filter((g) => testGroups.has(g));
+  if (both.length > 0) throw new DataError(`${spec.flag}: group ${both[0]} has samples in the source's test set and training set; groups must lie in one.`);
+  const groups = [...new Set(rest.map(groupOf))]
+    .map((g) => ({ g, k: orderKey(seed, g) }))
+    .sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : a.g < b.g ? -1 : 1))
+    .map((x) => x.g);
+  const nTrain = groupCountTrain(groups.length, spec.split.groups);
+  const inTrain = new Set(groups.slice(0, nTrain));
+  return {
+    train: seededOrder(rest.filter((s) => inTrain.has(groupOf(s))), seed),
+    val: seededOrder(rest.filter((s) => !inTrain.has(groupOf(s))), seed),
+    test: seededOrder(test, seed),
+  };
 }

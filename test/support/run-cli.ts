@@ -1,6 +1,6 @@
 // Test support: the one place that runs the real CLI (compiled dist/, as users run it) and the
 // reference Python, and makes temp dirs.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -40,6 +40,27 @@ function run(cmd: string, args: string[], opts: RunOptions): Run {
 /** `node bin/medmnist-build.js ...args` (the built CLI: run tsc first). */
 export function cli(args: string[], opts: RunOptions = {}): Run {
   return run(process.execPath, [BIN, ...args], opts);
+}
+
+/**
+ * The same as cli(), without blocking this test worker's event loop (long builds under load would
+ * otherwise starve vitest's worker RPC and fail the run with "Timeout calling onTaskUpdate").
+ */
+export function cliAsync(args: string[], opts: RunOptions = {}): Promise<Run> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: opts.cwd ?? ROOT,
+      ...(opts.env ? { env: { ...process.env, ...opts.env } } : {}),
+      stdio: [opts.input !== undefined ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    if (opts.input !== undefined) child.stdin!.end(opts.input);
+    child.on('error', reject);
+    child.on('close', (code) => resolvePromise({ code: code ?? -1, stdout, stderr }));
+  });
 }
 
 /** The CLI's stdout; throws with its stderr when it exits non-zero. */

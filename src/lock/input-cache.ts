@@ -1,0 +1,116 @@
+// A stat cache of raw-input hashes, kept in the output folder (like git's index): for each input file
+// the size, mtime, ctime and inode it had when hashed, and its SHA-256. Deciding whether a dataset is up
+// to date then costs a stat per input instead of re-reading gigabytes; a file whose stat changed in any
+// way (edited, touched, replaced) is hashed again. The cache is only an accelerator: it is never part
+// of the lock, a damaged or foreign cache is ignored, and --frozen never uses it.
+import { readFileSync, statSync, type Stats } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomicSync } from '../core/atomic-write.js';
+import { sha256File } from './hash.js';
+import { inputsManifestHash, relativeInputPath } from './inputs.js';
+import type { LockInputFile, LockInputs } from './lockfile.js';
+
+export const INPUT_CACHE_NAME = '.medmnist-build-inputs.json';
+const CACHE_VERSION = 1;
+
+interface CacheEntry {
+  bytes: number;
+  mtimeNs: string;
+  ctimeNs: string;
+  ino: number;
+  sha256: string;
+}
+
+interface CacheFile {
+  version: typeof CACHE_VERSION;
+  /** Absolute input path -> what it was when hashed. */
+  files: Record<string, CacheEntry>;
+}
+
+function statKey(st: Stats & { mtimeNs?: bigint }): Omit<CacheEntry, 'sha256'> {
+  const big = st as unknown as { mtimeNs: bigint; ctimeNs: bigint; size: bigint; ino: bigint };
+  return { bytes: Number(big.size), mtimeNs: String(big.mtimeNs), ctimeNs: String(big.ctimeNs), ino: Number(big.ino) };
+}
+
+function sameStat(a: Omit<CacheEntry, 'sha256'>, b: Omit<CacheEntry, 'sha256'>): boolean {
+  return a.bytes === b.bytes && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs && a.ino === b.ino;
+}
+
+export class InputHashCache {
+  private dirty = false;
+  /** Files hashed (not taken from the cache) by the last hashInputs call. */
+  rehashed = 0;
+
+  private constructor(
+    private readonly path: string,
+    private readonly data: CacheFile,
+  ) {}
+
+  static load(outDir: string): InputHashCache {
+    const path = join(outDir, INPUT_CACHE_NAME);
+    try {
+      const data = JSON.parse(readFileSync(path, 'utf8')) as CacheFile;
+      if (data.version === CACHE_VERSION && data.files && typeof data.files === 'object') return new InputHashCache(path, data);
+    } catch {
+      /* absent or damaged: start empty */
+    }
+    return new InputHashCache(path, { version: CACHE_VERSION, files: {} });
+  }
+
+  /** The inputs as the lock records them, hashing only files whose stat is not in the cache. */
+  async hashInputs(inputDir: string, files: readonly string[], onFile?: (done: number, total: number) => void): Promise<LockInputs> {
+    const rels = [...new Set(files)].map((abs) => ({ abs, path: relativeInputPath(inputDir, abs) }));
+    rels.sort((a, b) => Buffer.compare(Buffer.from(a.path), Buffer.from(b.path)));
+    const out: LockInputFile[] = [];
+    this.rehashed = 0;
+    for (const r of rels) {
+      const st = statSync(r.abs, { bigint: true, throwIfNoEntry: false });
+      if (!st) throw new Error(`${r.abs}: the input file disappeared while it was being checked`);
+      const key = statKey(st as unknown as Stats);
+      const hit = this.data.files[r.abs];
+      let sha256: string;
+      if (hit && sameStat(hit, key)) sha256 = hit.sha256;
+      else {
+        const h = await sha256File(r.abs);
+        // Racy-git rule: a file changed in the same instant as it was hashed is not trusted next time.
+        const after = statKey(statSync(r.abs, { bigint: true }) as unknown as Stats);
+        sha256 = h.sha256;
+        if (sameStat(after, key) && h.bytes === key.bytes) {
+          this.data.files[r.abs] = { ...key, sha256 };
+          this.dirty = true;
+        }
+        this.rehashed++;
+      }
+      out.push({ path: r.path, bytes: key.bytes, sha256 });
+      onFile?.(out.length, rels.length);
+    }
+    return { manifestSha256: inputsManifestHash(out), files: out };
+  }
+
+  /**
+   * Remember the hashes a build took while reading its inputs. Only files not modified since the build
+   * started (`since`, ms) are recorded: one changed during the build gets hashed afresh next time.
+   */
+  record(inputDir: string, inputs: LockInputs, since: number): void {
+    for (const f of inputs.files) {
+      const abs = join(inputDir, ...f.path.split('/'));
+      const st = statSync(abs, { bigint: true, throwIfNoEntry: false });
+      if (!st) continue;
+      const key = statKey(st as unknown as Stats);
+      if (key.bytes !== f.bytes || Number(BigInt(key.mtimeNs) / 1_000_000n) >= since) continue;
+      this.data.files[abs] = { ...key, sha256: f.sha256 };
+      this.dirty = true;
+    }
+  }
+
+  /** Write the cache if it changed (atomically; failure only costs re-hashing next time). */
+  save(): void {
+    if (!this.dirty) return;
+    try {
+      writeFileAtomicSync(this.path, JSON.stringify(this.data));
+      this.dirty = false;
+    } catch {
+      /* read-only or full: the cache is an accelerator only */
+    }
+  }
+}
