@@ -10,15 +10,12 @@
 // - 16-bit RGB / RGBA / gray+alpha PNG (Pillow reads the high byte of each sample): v >> 8.
 // - CMYK JPEG (Pillow mode CMYK, Adobe inversion undone): Pillow's cmyk2rgb, giving RGB.
 import { readFileSync } from 'node:fs';
-import { isMainThread } from 'node:worker_threads';
 import sharp from 'sharp';
 import { DataError } from '../core/errors.js';
 import { maxImagePixels } from '../core/limits.js';
 import type { RasterImage } from './raster.js';
-import { decodePool } from './decode-pool.js';
-import { decodeJpegShared, jpegWasmChannels } from './jpeg-wasm.js';
+import { decodeFastShared } from './fast-decode.js';
 import { sniffLayout } from './sniff.js';
-import { decodeRawTiff } from './tiff-raw.js';
 
 function raster(data: Uint8Array, width: number, height: number, channels: number): RasterImage {
   if (channels < 1 || channels > 4) throw new Error(`unsupported channel count ${channels}`);
@@ -57,31 +54,24 @@ async function rawDecode(pipeline: sharp.Sharp): Promise<RasterImage> {
 
 /**
  * Decode an image held in memory to 8-bit interleaved pixels, as Pillow's Image.open sees them (see
- * above). `name` (the file's path) only names the file in a refusal.
+ * above). `name` (the file's path) only names the file in a refusal. The raster is the caller's own.
  */
 export async function decodeImage(bytes: Uint8Array, name: string): Promise<RasterImage> {
-  // On the main thread, JPEGs for the wasm route decode on decode-pool.ts's threads.
-  const pool = isMainThread && jpegWasmChannels(bytes) !== null ? decodePool() : null;
-  if (pool) {
-    const img = await pool.decode(bytes).catch(() => undefined);
-    if (img) return img;
-    if (img === null) return decodeImageSharp(bytes, name);
-  }
-  const shared = decodeJpegShared(bytes);
-  if (shared) return { ...shared, data: shared.data.slice() };
-  return decodeRawTiff(bytes) ?? decodeImageSharp(bytes, name);
+  const fast = decodeFastShared(bytes);
+  if (fast) return { ...fast, data: fast.data.slice() };
+  return decodeImageSharp(bytes, name);
 }
 
 /**
- * decodeImage without the copy: a JPEG decoded in WebAssembly is returned in this thread's reused
- * decoder buffer, valid only until the next decodeImageShared call on this thread. For a caller that
- * consumes (resizes) each raster before decoding the next, one image at a time per thread.
+ * decodeImage without the copy: a fast-route raster is returned in this thread's reused buffer,
+ * valid only until the next decode on this thread. For a caller that consumes (resizes) each raster
+ * before decoding the next.
  */
 export async function decodeImageShared(bytes: Uint8Array, name: string): Promise<RasterImage> {
-  return decodeJpegShared(bytes) ?? decodeRawTiff(bytes) ?? decodeImageSharp(bytes, name);
+  return decodeFastShared(bytes) ?? decodeImageSharp(bytes, name);
 }
 
-/** decodeImage through sharp alone (the route before the WebAssembly JPEG decoder; for benches and tests). */
+/** decodeImage through sharp alone: the fallback of every fast route (and the old route, for benches and tests). */
 export async function decodeImageSharp(bytes: Uint8Array, name: string): Promise<RasterImage> {
   try {
     return await sharpDecode(bytes);
