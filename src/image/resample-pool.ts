@@ -49,10 +49,14 @@ export class ResamplePool {
     }
     for (let i = 0; i < threads; i++) {
       const slot: Slot = { worker: new Worker(WORKER_PATH), pending: new Map() };
+      // A thread keeps the process alive only while it has work: an idle pool that a caller forgot
+      // to close (an abandoned generator) never hangs the exit.
+      slot.worker.unref();
       slot.worker.on('message', (r: PoolReply) => {
         const p = slot.pending.get(r.id);
         if (!p) return;
         slot.pending.delete(r.id);
+        if (slot.pending.size === 0) slot.worker.unref();
         if ('error' in r) p.reject(Object.assign(new Error(r.error), { name: r.errorName }));
         else p.resolve(r.pixels && r.pixels.map((per) => per.map((sizes) => sizes.map((a) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength)))));
       });
@@ -78,6 +82,7 @@ export class ResamplePool {
     for (const s of this.slots) if (s.pending.size < slot.pending.size) slot = s;
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
+      if (slot.pending.size === 0) slot.worker.ref();
       slot.pending.set(id, { resolve, reject });
       slot.worker.postMessage({ ...job, id } as PoolJob);
     });
