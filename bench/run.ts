@@ -20,6 +20,7 @@ const BENCHES: (() => Promise<Bench>)[] = [
   async () => (await import('./chest.js')).chestBench,
   async () => (await import('./lits.js')).litsBench,
   async () => (await import('./tissue.js')).tissueBench,
+  async () => (await import('./pipeline.js')).pipelineBench,
 ];
 
 async function main(): Promise<void> {

@@ -21,7 +21,7 @@ const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 const SAMPLES: Record<number, number> = { 0: 1, 2: 3, 4: 2, 6: 4 };
 
 let out = new Uint8Array(0);
-let prevRow = new Uint8Array(0);
+let zeroRow = new Uint8Array(0);
 
 const CRC_TABLE = (() => {
   const t = new Int32Array(256);
@@ -112,14 +112,14 @@ function idatStream(b: Uint8Array, idat: readonly [number, number][]): Uint8Arra
  */
 function unfilter(raw: Uint8Array, dst: Uint8Array, width: number, height: number, bpp: number, keep: number): boolean {
   const stride = width * bpp;
-  if (prevRow.length < stride) prevRow = new Uint8Array(stride);
-  const prev = prevRow;
-  prev.fill(0, 0, stride);
+  if (zeroRow.length < stride) zeroRow = new Uint8Array(stride);
   let o = 0;
   for (let y = 0; y < height; y++) {
     const base = y * (stride + 1);
     const type = raw[base]!;
     const row = raw.subarray(base + 1, base + 1 + stride);
+    // The row above, already unfiltered in place (none above the first: zeros).
+    const prev = y === 0 ? zeroRow : raw.subarray(base - stride, base);
     switch (type) {
       case 0:
         break;
@@ -149,7 +149,6 @@ function unfilter(raw: Uint8Array, dst: Uint8Array, width: number, height: numbe
       default:
         return false;
     }
-    prev.set(row);
     if (keep === bpp) {
       dst.set(row, o);
       o += stride;
@@ -174,7 +173,9 @@ export function decodePngShared(bytes: Uint8Array): RasterImage | null {
   try {
     // maxOutputLength: a stream that inflates past the declared rows stops at once (a bomb, or trailing
     // data Pillow would not read): either way sharp decides.
-    raw = inflateSync(idatStream(bytes, png.idat), { maxOutputLength: expected });
+    // chunkSize: the whole image in one output buffer (zlib's default 16 KB chunks are joined at the
+    // end, one more full-size copy).
+    raw = inflateSync(idatStream(bytes, png.idat), { maxOutputLength: expected, chunkSize: expected + 64 });
   } catch {
     return null;
   }
