@@ -13,6 +13,7 @@ import { synthImage } from '../converters/_kit/synth.js';
 import { decodeImage, decodeImageShared, decodeImageSharp } from '../src/image/decode.js';
 import type { RasterImage } from '../src/image/raster.js';
 import { jpegWasmChannels } from '../src/image/jpeg-wasm.js';
+import { sniffPlainPng } from '../src/image/png-fast.js';
 import { sniffRawTiff } from '../src/image/tiff-raw.js';
 import { PACKAGE_ROOT } from '../src/version.js';
 import type { Bench } from './run.js';
@@ -69,7 +70,7 @@ const sha = (img: RasterImage): string => createHash('sha256').update(img.data).
 
 export const decodeBench: Bench = {
   name: 'decode',
-  describe: 'CPU ms per decode: our routes (wasm libjpeg-turbo, TIFF strip copy, sharp) next to Pillow',
+  describe: 'CPU ms per decode: our routes (wasm libjpeg-turbo, zlib PNG, TIFF strip copy, sharp) next to Pillow',
   async run(workDir) {
     await mkdir(workDir, { recursive: true });
     for (const i of INPUTS) {
@@ -82,13 +83,13 @@ export const decodeBench: Bench = {
     ) as { cpuMs: number; mode: string; sha256: string }[];
     const tunables = process.env['GLIBC_TUNABLES'] ? `GLIBC_TUNABLES=${process.env['GLIBC_TUNABLES']}` : 'default malloc';
     process.stdout.write(`CPU ms per decode, one at a time (${tunables}); Pillow: Image.open(BytesIO).load()\n`);
-    process.stdout.write('(ours: decodeImage, an owned raster; shared: decodeImageShared, JPEG into the reused buffer; sharp: the old route)\n');
+    process.stdout.write('(ours: decodeImage, an owned raster; shared: decodeImageShared, into the thread\'s reused buffer, as the engine\'s threads decode; sharp: the old route)\n');
     process.stdout.write('input                     route      ours  shared   sharp  Pillow  ours/Pillow  equal\n');
     for (const [k, input] of INPUTS.entries()) {
       const bytes = readFileSync(files[k]!);
-      const route = jpegWasmChannels(bytes) ? 'wasm' : sniffRawTiff(bytes) ? 'strips' : 'sharp';
+      const route = jpegWasmChannels(bytes) ? 'wasm' : sniffPlainPng(bytes) ? 'zlib' : sniffRawTiff(bytes) ? 'strips' : 'sharp';
       const ours = await cpuMs(() => decodeImage(bytes, input.file));
-      const shared = route === 'wasm' ? await cpuMs(() => decodeImageShared(bytes, input.file)) : NaN;
+      const shared = route === 'wasm' || route === 'zlib' ? await cpuMs(() => decodeImageShared(bytes, input.file)) : NaN;
       const viaSharp = await cpuMs(() => decodeImageSharp(bytes, input.file));
       const py = pillow[k]!;
       const equal = sha(await decodeImage(bytes, input.file)) === py.sha256 ? 'yes' : 'NO';
