@@ -22,7 +22,10 @@ import { ResamplePool, type CutSpec } from './resample-pool.js';
 export type { CutSpec } from './resample-pool.js';
 
 export interface ItemProcessor {
-  /** Per CutSpec, per region, the pixels at each size of `sizes` (uint8, C order). */
+  /**
+   * Per CutSpec, per region, the pixels at each size of `sizes` (uint8, C order). The bytes of an
+   * image file may be handed to a thread (detached): the caller must be done with them.
+   */
   process(item: Item, bytes: readonly Uint8Array[], cuts: readonly CutSpec[]): Promise<Uint8Array[][][]>;
   close(): Promise<void>;
 }
@@ -73,8 +76,8 @@ export function createItemProcessor(o: ProcessorOptions): ItemProcessor {
       try {
         if (load) return await cutLoaded(await load(item, bytes), cuts);
         if (pool) {
-          const done = await pool.decodeAndCut(bytes[0]!, cuts, sizes);
-          return done ?? (await cutLoaded(await loadImageItemSharp(item, bytes), cuts));
+          const r = await pool.decodeAndCut(bytes[0]!, cuts, sizes);
+          return 'pixels' in r ? r.pixels : await cutLoaded(await loadImageItemSharp(item, [r.declined, ...bytes.slice(1)]), cuts);
         }
         return await cutLoaded(await loadImageItem(item, bytes), cuts);
       } catch (err) {

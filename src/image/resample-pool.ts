@@ -27,15 +27,24 @@ export type PoolJob =
 /** A job before the pool numbers it (Omit applied to each member of the union). */
 type JobBody = PoolJob extends infer J ? (J extends PoolJob ? Omit<J, 'id'> : never) : never;
 
-/** Per CutSpec, per region, one array per size; null: a 'decode' job no fast route took. */
-export type PoolReply = { id: number; pixels: Uint8Array[][][] | null } | { id: number; error: string; errorName: string };
+/**
+ * Per CutSpec, per region, one array per size; or, for a 'decode' job no fast route took, the file's
+ * bytes handed back (they were transferred to the thread, not copied).
+ */
+export type PoolReply =
+  | { id: number; pixels: Uint8Array[][][] }
+  | { id: number; declined: Uint8Array }
+  | { id: number; error: string; errorName: string };
+
+/** What a job gives its caller: the pixels, or the declined file's bytes. */
+export type JobResult = { pixels: Uint8Array[][][] } | { declined: Uint8Array };
 
 /** The compiled worker (the pool runs dist/ code, also when the caller runs from sources). */
 export const WORKER_PATH = join(PACKAGE_ROOT, 'dist', 'src', 'image', 'resample-worker.js');
 
 interface Slot {
   worker: Worker;
-  pending: Map<number, { resolve: (p: Uint8Array[][][] | null) => void; reject: (e: Error) => void }>;
+  pending: Map<number, { resolve: (r: JobResult) => void; reject: (e: Error) => void }>;
 }
 
 export class ResamplePool {
@@ -58,7 +67,8 @@ export class ResamplePool {
         slot.pending.delete(r.id);
         if (slot.pending.size === 0) slot.worker.unref();
         if ('error' in r) p.reject(Object.assign(new Error(r.error), { name: r.errorName }));
-        else p.resolve(r.pixels && r.pixels.map((per) => per.map((sizes) => sizes.map((a) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength)))));
+        else if ('declined' in r) p.resolve({ declined: new Uint8Array(r.declined.buffer, r.declined.byteOffset, r.declined.byteLength) });
+        else p.resolve({ pixels: r.pixels.map((per) => per.map((sizes) => sizes.map((a) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength)))) });
       });
       slot.worker.on('error', (err) => this.fail(err));
       slot.worker.on('exit', (code) => {
@@ -76,7 +86,7 @@ export class ResamplePool {
     }
   }
 
-  private post(job: JobBody): Promise<Uint8Array[][][] | null> {
+  private post(job: JobBody, transfer: ArrayBuffer[] = []): Promise<JobResult> {
     if (this.failure) return Promise.reject(this.failure);
     let slot = this.slots[0]!;
     for (const s of this.slots) if (s.pending.size < slot.pending.size) slot = s;
@@ -84,18 +94,24 @@ export class ResamplePool {
     return new Promise((resolve, reject) => {
       if (slot.pending.size === 0) slot.worker.ref();
       slot.pending.set(id, { resolve, reject });
-      slot.worker.postMessage({ ...job, id } as PoolJob);
+      slot.worker.postMessage({ ...job, id } as PoolJob, transfer);
     });
   }
 
   /** Every CutSpec on a loaded item at every size of `sizes`, on the least busy thread. */
   async cut(loaded: NdArray, cuts: readonly CutSpec[], sizes: readonly number[]): Promise<Uint8Array[][][]> {
-    return (await this.post({ kind: 'cut', loaded, cuts, sizes }))!;
+    const r = await this.post({ kind: 'cut', loaded, cuts, sizes });
+    if (!('pixels' in r)) throw new Error('resample pool: a cut job came back declined');
+    return r.pixels;
   }
 
-  /** Decode an image file in a thread and cut it, or null when no fast route takes the file. */
-  decodeAndCut(bytes: Uint8Array, cuts: readonly CutSpec[], sizes: readonly number[]): Promise<Uint8Array[][][] | null> {
-    return this.post({ kind: 'decode', bytes, cuts, sizes });
+  /**
+   * Decode an image file in a thread and cut it. The file's buffer is transferred when it is wholly
+   * its own (no copy; `bytes` is then detached here): a declined file comes back with its bytes.
+   */
+  decodeAndCut(bytes: Uint8Array, cuts: readonly CutSpec[], sizes: readonly number[]): Promise<JobResult> {
+    const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer;
+    return this.post({ kind: 'decode', bytes, cuts, sizes }, own ? [bytes.buffer] : []);
   }
 
   async close(): Promise<void> {

@@ -17,7 +17,9 @@ port.on('message', (job: PoolJob) => {
     if (job.kind === 'decode') {
       const raster = decodeFastShared(job.bytes);
       if (!raster) {
-        port.postMessage({ id: job.id, pixels: null } satisfies PoolReply);
+        const b = job.bytes;
+        const own = b.byteOffset === 0 && b.byteLength === b.buffer.byteLength;
+        port.postMessage({ id: job.id, declined: b } satisfies PoolReply, own ? [b.buffer as ArrayBuffer] : []);
         return;
       }
       loaded = rasterToArray(raster);
