@@ -22,6 +22,7 @@ const SAMPLES: Record<number, number> = { 0: 1, 2: 3, 4: 2, 6: 4 };
 
 let out = new Uint8Array(0);
 let zeroRow = new Uint8Array(0);
+let joinBuf = new Uint8Array(0);
 
 const CRC_TABLE = (() => {
   const t = new Int32Array(256);
@@ -93,11 +94,13 @@ export function sniffPlainPng(b: Uint8Array): PlainPng | null {
   return { width, height, samples, idat };
 }
 
+/** The IDAT data parts joined (into a reused per-thread buffer when there are several). */
 function idatStream(b: Uint8Array, idat: readonly [number, number][]): Uint8Array {
   if (idat.length === 1) return b.subarray(idat[0]![0], idat[0]![0] + idat[0]![1]);
   // Consecutive IDATs are separated by 12 bytes of CRC + header: join the data parts.
   const total = idat.reduce((a, [, n]) => a + n, 0);
-  const joined = new Uint8Array(total);
+  if (joinBuf.length < total) joinBuf = new Uint8Array(Math.max(total, Math.ceil(joinBuf.length * 1.25)));
+  const joined = joinBuf.subarray(0, total);
   let o = 0;
   for (const [s, n] of idat) {
     joined.set(b.subarray(s, s + n), o);
