@@ -5,7 +5,7 @@
 // `datasets` serialises (features.py: Sequence {feature, length=-1 omitted, _type}; ClassLabel
 // {names, _type}), not taken from our writer. With MEDMNIST_HF_PYTHON set to a python that has
 // `datasets` and pyarrow, `load_dataset` itself is checked too.
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -146,6 +146,26 @@ describe('ChestMNIST Parquet: label = Sequence(ClassLabel) class indices, label_
     const d = JSON.parse(cliOk(['diff', out, out, '--json'])) as { datasets: { sizes: { size: number; status: string; level: string }[] }[]; summary: Record<string, number> };
     expect(d.summary).toMatchObject({ same: 1, changed: 0 });
     expect(d.datasets[0]!.sizes.map((z) => [z.size, z.status, z.level])).toEqual([[28, 'same', 'samples'], [64, 'same', 'samples']]);
+  });
+
+  it('card and Croissant describe both label columns; every Croissant field names a column DuckDB finds in its file', async () => {
+    const card = await readFile(join(out, 'chestmnist.card.md'), 'utf8');
+    expect(card).toContain('In the Parquet files, `label` lists the columns whose value is 1, ascending (`[]` for none): the Hugging Face feature `Sequence(ClassLabel(names=...))`');
+    expect(card).toContain('`label_vector` holds the 14 values of 0 or 1');
+    type Field = { name: string; repeated?: boolean; references?: { field: { '@id': string } }; source: { fileObject: { '@id': string }; extract: { column: string } } };
+    const doc = JSON.parse(await readFile(join(out, 'chestmnist.croissant.json'), 'utf8')) as { recordSet: { '@id': string; field: Field[] }[] };
+    const sets = doc.recordSet.filter((r) => /^chestmnist(_64)?_(train|val|test)$/.test(r['@id']));
+    expect(sets.length).toBe(6);
+    for (const rs of sets) {
+      const byName = new Map(rs.field.map((f) => [f.name, f]));
+      expect([...byName.keys()]).toEqual(['image', 'label', 'label_vector', 'split', 'index', 'image_id', 'group_id', 'fine_label']);
+      expect(byName.get('label')).toMatchObject({ repeated: true, references: { field: { '@id': 'chestmnist_labels/index' } } });
+      expect(byName.get('label_vector')).toMatchObject({ repeated: true });
+      expect(byName.get('label_vector')!.references).toBeUndefined();
+      const path = join(out, byName.get('label')!.source.fileObject['@id']);
+      const cols = (await con.runAndReadAll(`select column_name from (describe select * from '${path}')`)).getRowObjectsJson().map((r) => r['column_name']);
+      for (const f of rs.field) expect(cols, `${rs['@id']} ${f.name}`).toContain(f.source.extract.column);
+    }
   });
 
   const hfPython = process.env['MEDMNIST_HF_PYTHON'];
