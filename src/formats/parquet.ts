@@ -50,7 +50,7 @@ export type ParquetCodec = 'SNAPPY' | 'UNCOMPRESSED';
 const UINT8: Pick<SchemaElement, 'type' | 'converted_type'> = { type: 'INT32', converted_type: 'UINT_8' };
 const STRING: Pick<SchemaElement, 'type' | 'converted_type'> = { type: 'BYTE_ARRAY', converted_type: 'UTF8' };
 
-/** Multi-label column names: class indices (Hugging Face) and the 0/1 row (MedMNIST). */
+/** Multi-label: the column beside `label` (the class indices) that holds MedMNIST's 0/1 row. */
 export const LABEL_VECTOR_COLUMN = 'label_vector';
 
 /**
