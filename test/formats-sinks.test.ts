@@ -11,7 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { arrowFormat } from '../src/formats/arrow.js';
 import { FORMATS } from '../src/formats/index.js';
 import { NPZ_DEFLATE_LEVEL, npzFormat, NpzFile, readNpz } from '../src/formats/npz.js';
-import { openParquetFile, parquetFormat } from '../src/formats/parquet.js';
+import { openParquetFile, parquetFormat, parquetSchema } from '../src/formats/parquet.js';
+import { embeddedInfo, MEDMNIST_META_KEY } from '../src/formats/columnar.js';
 import { decodePng, encodePng } from '../src/formats/png-encode.js';
 import { parsePngCsv, pngFormat } from '../src/formats/png-folder.js';
 import type { OutputFormat, SinkContext, SinkRecord } from '../src/formats/sink.js';
@@ -176,21 +177,23 @@ print(json.dumps({k: [list(a[k].shape), str(a[k].dtype), int(a[k].sum())] for k 
     ).rejects.toThrow(/train_images\.npy (does not inflate|fails its CRC|has \d+ bytes)/);
   });
 
-  it('DuckDB reads the multi-label Parquet (label = 14 uint8) and the empty split file', async () => {
+  it('DuckDB reads the multi-label Parquet (label = positive class indices, label_vector = 14 uint8) and the empty split file', async () => {
     const db = await DuckDBInstance.create(':memory:');
     const con = await db.connect();
     try {
       const file = (s: SplitName) => join(dirs['parquet']!, `fakechestmnist_${S}_${s}.parquet`);
-      const rows = (await con.runAndReadAll(`select label, group_id, image_id from '${file('test')}' order by "index"`)).getRowObjectsJson();
+      const rows = (await con.runAndReadAll(`select cast(label as integer[]) as label, label_vector, group_id, image_id from '${file('test')}' order by "index"`)).getRowObjectsJson();
       const want = records().filter((r) => r.split === 'test');
-      expect(rows.map((r) => r['label'])).toEqual(want.map((r) => [...r.label]));
+      expect(rows.map((r) => r['label'])).toEqual(want.map((r) => [...r.label].flatMap((v, k) => (v ? [k] : []))));
+      expect(rows.map((r) => r['label_vector'])).toEqual(want.map((r) => [...r.label]));
       expect(rows.map((r) => r['group_id'])).toEqual(want.map((r) => r.sample.groupId ?? null));
       const empty = (await con.runAndReadAll(`select count(*)::int n from '${file('val')}'`)).getRowObjectsJson();
       expect(empty).toEqual([{ n: 0 }]);
       const types = (await con.runAndReadAll(`describe select * from '${file('train')}'`)).getRowObjectsJson();
       expect(types.map((t) => [t['column_name'], t['column_type']])).toEqual([
         ['image', 'STRUCT(bytes BLOB, path VARCHAR)'],
-        ['label', 'UTINYINT[]'],
+        ['label', 'BIGINT[]'],
+        ['label_vector', 'UTINYINT[]'],
         ['split', 'VARCHAR'],
         ['index', 'INTEGER'],
         ['image_id', 'VARCHAR'],
@@ -198,7 +201,8 @@ print(json.dumps({k: [list(a[k].shape), str(a[k].dtype), int(a[k].sum())] for k 
         ['fine_label', 'VARCHAR'],
       ]);
       const hf = JSON.parse((await openParquetFile(file('train'))).kv.get('huggingface')!) as { info: { features: Record<string, unknown> } };
-      expect(hf.info.features['label']).toEqual({ feature: { dtype: 'uint8', _type: 'Value' }, _type: 'Sequence' });
+      expect(hf.info.features['label']).toEqual({ feature: { names: chest.labels, _type: 'ClassLabel' }, _type: 'Sequence' });
+      expect(hf.info.features['label_vector']).toEqual({ feature: { dtype: 'uint8', _type: 'Value' }, _type: 'Sequence' });
     } finally {
       con.closeSync();
       db.closeSync();
@@ -302,5 +306,63 @@ describe('readers on foreign or damaged files', () => {
     await writeFile(path, w.getBytes());
     await expect(openParquetFile(path)).rejects.toThrow(DataError);
     await expect(openParquetFile(path)).rejects.toThrow(/medmnist/);
+  });
+
+  /** A one-row multi-label split file written with `schema` and the given label columns. */
+  async function chestFile(name: string, schema: ReturnType<typeof parquetSchema>, labels: { name: string; data: unknown[] }[]): Promise<string> {
+    const w = new ByteWriter();
+    const pq = new ParquetWriter({
+      writer: w,
+      schema,
+      kvMetadata: [{ key: MEDMNIST_META_KEY, value: JSON.stringify(embeddedInfo(context(work), 'train')) }],
+    });
+    pq.write({
+      columnData: [
+        { name: 'image', data: [{ bytes: encodePng(noise(S * S, 1), S, S, 1), path: 'x.png' }] },
+        ...labels,
+        { name: 'split', data: ['train'] },
+        { name: 'index', data: [0] },
+        { name: 'image_id', data: ['img0'] },
+        { name: 'group_id', data: [null] },
+        { name: 'fine_label', data: [null] },
+      ],
+    });
+    pq.finish();
+    const path = join(work, name);
+    await writeFile(path, w.getBytes());
+    return path;
+  }
+
+  async function readLabels(path: string): Promise<number[][]> {
+    const out: number[][] = [];
+    for await (const r of (await openParquetFile(path)).records()) out.push([...r.label]);
+    return out;
+  }
+
+  it('multi-label Parquet: label indices that are not ascending, or disagree with label_vector, are refused', async () => {
+    const row = [0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+    const ok = await chestFile('ok.parquet', parquetSchema(14), [{ name: 'label', data: [[1n, 4n]] }, { name: 'label_vector', data: [row] }]);
+    expect(await readLabels(ok)).toEqual([row]);
+    const disagree = await chestFile('disagree.parquet', parquetSchema(14), [{ name: 'label', data: [[1n, 5n]] }, { name: 'label_vector', data: [row] }]);
+    await expect(readLabels(disagree)).rejects.toThrow(DataError);
+    await expect(readLabels(disagree)).rejects.toThrow(/row 0: label \[1, 5\] and label_vector \[0, 1, 0, 0, 1,.*disagree/);
+    for (const [name, bad] of [['unordered', [4n, 1n]], ['repeated', [1n, 1n]], ['range', [1n, 14n]]] as const) {
+      const path = await chestFile(`${name}.parquet`, parquetSchema(14), [{ name: 'label', data: [bad] }, { name: 'label_vector', data: [row] }]);
+      await expect(readLabels(path), name).rejects.toThrow(/is not ascending class indices below 14/);
+    }
+  });
+
+  it('multi-label Parquet of earlier versions (label = the 0/1 row as list<uint8>, no label_vector) still reads back', async () => {
+    const row = [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1];
+    const legacy = parquetSchema(1).filter((e) => e.name !== 'label');
+    // The layout written before Sequence(ClassLabel): a REQUIRED list of 14 REQUIRED uint8 where label is.
+    legacy.splice(legacy.findIndex((e) => e.name === 'split'), 0,
+      { name: 'label', repetition_type: 'REQUIRED', converted_type: 'LIST', num_children: 1 },
+      { name: 'list', repetition_type: 'REPEATED', num_children: 1 },
+      { name: 'element', type: 'INT32', converted_type: 'UINT_8', repetition_type: 'REQUIRED' },
+    );
+    const path = await chestFile('legacy.parquet', legacy, [{ name: 'label', data: [row] }]);
+    expect((await openParquetFile(path)).labelLayout).toBe('row');
+    expect(await readLabels(path)).toEqual([row]);
   });
 });

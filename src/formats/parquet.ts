@@ -1,9 +1,12 @@
 // Parquet file per split, F_S_<split>.parquet (design §5), with hyparquet-writer's incremental
 // ParquetWriter: one row group per batch of images, flushed to disk before the next is encoded.
-// Columns: image struct {bytes: PNG, path: string} (the Hugging Face Image convention), label (uint8, or
-// a list of 14 uint8 for multi-label), split (dictionary-encoded), index, image_id, group_id,
-// fine_label. Schema metadata: `huggingface` (features, so `datasets` decodes images and class names)
-// and `medmnist` (shape, labels...). SNAPPY by default; statistics off for the image column.
+// Columns: image struct {bytes: PNG, path: string} (the Hugging Face Image convention), label, split
+// (dictionary-encoded), index, image_id, group_id, fine_label. Single-label: label is uint8, the class
+// index (ClassLabel). Multi-label (ChestMNIST): label is list<int64>, the ascending indices of the
+// positive classes (Sequence(ClassLabel), what `datasets` itself stores), and label_vector is the
+// list<uint8> of 0/1 values per class, MedMNIST's (N,14) row. Schema metadata: `huggingface` (features,
+// so `datasets` decodes images and class names) and `medmnist` (shape, labels...). SNAPPY by default;
+// statistics off for the image column.
 import { checkContainer, containerError } from './magic.js';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -47,17 +50,30 @@ export type ParquetCodec = 'SNAPPY' | 'UNCOMPRESSED';
 const UINT8: Pick<SchemaElement, 'type' | 'converted_type'> = { type: 'INT32', converted_type: 'UINT_8' };
 const STRING: Pick<SchemaElement, 'type' | 'converted_type'> = { type: 'BYTE_ARRAY', converted_type: 'UTF8' };
 
+/** Multi-label: the column beside `label` (the class indices) that holds MedMNIST's 0/1 row. */
+export const LABEL_VECTOR_COLUMN = 'label_vector';
+
+/**
+ * A 3-level Parquet LIST, nullable at both levels although no value is ever null: pyarrow then reads
+ * it as list<int64> / list<uint8> with nullable items, the very type `datasets` derives from the
+ * feature. `datasets` (>= 2.17, Features.from_arrow_schema) uses a metadata feature only when the
+ * file's Arrow field equals the feature's, nullability included; otherwise it drops the ClassLabel.
+ */
+function nullableList(name: string, element: Pick<SchemaElement, 'type' | 'converted_type'>): SchemaElement[] {
+  return [
+    { name, repetition_type: 'OPTIONAL', converted_type: 'LIST', num_children: 1 },
+    { name: 'list', repetition_type: 'REPEATED', num_children: 1 },
+    { name: 'element', ...element, repetition_type: 'OPTIONAL' },
+  ];
+}
+
 export function parquetSchema(labelColumns: number): SchemaElement[] {
   const label: SchemaElement[] =
     labelColumns === 1
       ? [{ name: 'label', ...UINT8, repetition_type: 'REQUIRED' }]
-      : [
-          { name: 'label', repetition_type: 'REQUIRED', converted_type: 'LIST', num_children: 1 },
-          { name: 'list', repetition_type: 'REPEATED', num_children: 1 },
-          { name: 'element', ...UINT8, repetition_type: 'REQUIRED' },
-        ];
+      : [...nullableList('label', { type: 'INT64' }), ...nullableList(LABEL_VECTOR_COLUMN, UINT8)];
   return [
-    { name: 'schema', num_children: 7 },
+    { name: 'schema', num_children: labelColumns === 1 ? 7 : 8 },
     { name: 'image', repetition_type: 'REQUIRED', num_children: 2 },
     { name: 'bytes', type: 'BYTE_ARRAY', repetition_type: 'OPTIONAL' },
     { name: 'path', ...STRING, repetition_type: 'OPTIONAL' },
@@ -71,21 +87,26 @@ export function parquetSchema(labelColumns: number): SchemaElement[] {
 }
 
 /**
- * Hugging Face `datasets` features. Single-label: ClassLabel with the class names. Multi-label
- * (ChestMNIST, 14 binary columns): a Sequence of uint8 values, because a ClassLabel would claim the
- * values are class indices; the 14 column names are in the `medmnist` metadata (labels).
+ * Hugging Face `datasets` features, serialised as `datasets` does (Features.to_dict: dataclass fields
+ * in order, defaults left out, `_type` last). Single-label: ClassLabel with the class names.
+ * Multi-label: `Sequence(ClassLabel(names))` over the positive class indices, the `datasets` form of a
+ * multi-label example, and `Sequence(Value('uint8'))` for label_vector. `Sequence` rather than the
+ * `List` that datasets 4 writes: datasets 4 and 5 still read `Sequence` (as List), datasets 2 and 3
+ * fail on `List`. No `length=14` on label_vector: Parquet has no fixed-size list, pyarrow reads the
+ * column as list<uint8>, and `datasets` would drop a feature whose Arrow type differs from the file's.
  */
 export function huggingFaceFeatures(ctx: SinkContext): Record<string, unknown> {
   const str = { dtype: 'string', _type: 'Value' };
-  const label =
+  const names = { names: ctx.spec.labels, _type: 'ClassLabel' };
+  const labels: Record<string, unknown> =
     labelColumns(ctx.spec) === 1
-      ? { names: ctx.spec.labels, _type: 'ClassLabel' }
-      : { feature: { dtype: 'uint8', _type: 'Value' }, _type: 'Sequence' };
+      ? { label: names }
+      : { label: { feature: names, _type: 'Sequence' }, [LABEL_VECTOR_COLUMN]: { feature: { dtype: 'uint8', _type: 'Value' }, _type: 'Sequence' } };
   return {
     info: {
       features: {
         image: { _type: 'Image' },
-        label,
+        ...labels,
         split: str,
         index: { dtype: 'int32', _type: 'Value' },
         image_id: str,
@@ -162,7 +183,36 @@ interface PendingRow extends Provenance {
   /** 3D sets: the volume as nested lists (Array3D), instead of a PNG. */
   volume?: number[][][];
   path: string;
-  label: number | number[];
+  /** Single-label: the class index; multi-label: the positive class indices, ascending. */
+  label: number | bigint[];
+  /** Multi-label: the 0/1 value per class. */
+  labelVector?: number[];
+}
+
+/** Ascending indices of the positive classes of a multi-label row of 0/1 values. */
+export function positiveIndices(row: Uint8Array, where: string): bigint[] {
+  const out: bigint[] = [];
+  row.forEach((v, k) => {
+    // A value other than 0/1 has no class-index form; the engine never makes one.
+    if (v > 1) throw new Error(`${where}: multi-label value ${v} in column ${k}, expected 0 or 1`);
+    if (v === 1) out.push(BigInt(k));
+  });
+  return out;
+}
+
+/** The 0/1 row of `columns` values from ascending class indices (what the label column holds). */
+export function multiHot(indices: readonly (number | bigint)[], columns: number, where: string): Uint8Array {
+  const out = new Uint8Array(columns);
+  let prev = -1;
+  for (const x of indices) {
+    const k = Number(x);
+    if (!Number.isInteger(k) || k <= prev || k >= columns) {
+      throw new DataError(`${where}: label [${indices.map(String).join(', ')}] is not ascending class indices below ${columns}`);
+    }
+    out[k] = 1;
+    prev = k;
+  }
+  return out;
 }
 
 function parquetCodec(ctx: SinkContext): ParquetCodec {
@@ -177,6 +227,7 @@ class ParquetSplitWriter implements SplitFileWriter {
   private readonly perGroup: number;
   private readonly geometry: { width: number; height: number; channels: 1 | 3 };
   private readonly volume: readonly number[] | null;
+  private readonly multi: boolean;
 
   private constructor(
     private readonly fh: FileHandle,
@@ -185,6 +236,7 @@ class ParquetSplitWriter implements SplitFileWriter {
     ctx: SinkContext,
   ) {
     this.volume = is3d(ctx) ? ctx.imageShape : null;
+    this.multi = labelColumns(ctx.spec) > 1;
     this.geometry = this.volume ? { width: 0, height: 0, channels: 1 } : pngGeometry(ctx.imageShape, `--format parquet for ${ctx.spec.flag}`);
     this.perGroup = batchRows(ctx.imageShape.reduce((a, b) => a * b, 1));
   }
@@ -221,6 +273,7 @@ class ParquetSplitWriter implements SplitFileWriter {
         // Statistics on PNG bytes would keep min/max blobs per row group: off for this column.
         { name: 'image', data: this.volume ? rows.map((r) => r.volume!) : rows.map((r, i) => ({ bytes: pngs[i]!, path: r.path })), statistics: false },
         { name: 'label', data: rows.map((r) => r.label) },
+        ...(this.multi ? [{ name: LABEL_VECTOR_COLUMN, data: rows.map((r) => r.labelVector!) }] : []),
         { name: 'split', data: rows.map((r) => r.split), encoding: 'RLE_DICTIONARY' },
         { name: 'index', data: rows.map((r) => r.index) },
         { name: 'image_id', data: rows.map((r) => r.image_id) },
@@ -237,7 +290,9 @@ class ParquetSplitWriter implements SplitFileWriter {
       png: this.volume ? Promise.resolve(new Uint8Array(0)) : encodePngShared(r.pixels, width, height, channels),
       ...(this.volume ? { volume: nested3d(r.pixels, this.volume) } : {}),
       path: pngFileName(r.split, r.index, r.label),
-      label: r.label.length === 1 ? r.label[0]! : Array.from(r.label),
+      ...(this.multi
+        ? { label: positiveIndices(r.label, `${r.split}[${r.index}]`), labelVector: Array.from(r.label) }
+        : { label: r.label[0]! }),
     });
     if (this.rows.length === this.perGroup) await this.writeGroup();
   }
@@ -278,15 +333,52 @@ export interface ParquetFile {
   metadata: FileMetaData;
   /** Key-value metadata of the file. */
   kv: Map<string, string>;
+  /** How the label column stores labels (multi-label files of earlier versions: the 0/1 row). */
+  labelLayout: LabelLayout;
   records(): AsyncGenerator<ReadRecord>;
 }
 
 interface ParquetRow {
   /** 2D: the PNG struct; 3D: nested lists (Array3D). */
   image: { bytes: Uint8Array | null; path: string | null } | number[][][] | null;
-  label: number | number[];
+  /** Single-label: the class index; multi-label: class indices (INT64, read as bigint) or, in files of
+   * earlier versions, the 0/1 row. */
+  label: number | (number | bigint)[];
+  label_vector?: number[];
   split: string;
   index: number;
+}
+
+/**
+ * How a file stores its label: one class index; ascending class indices (list<int64>, beside the 0/1
+ * row in label_vector); or, as medmnist-build wrote multi-label files before Sequence(ClassLabel), the
+ * 0/1 row itself (list<uint8>), still read so that diff and verify work on older folders.
+ */
+export type LabelLayout = 'index' | 'indices' | 'row';
+
+function labelLayout(schema: FileMetaData['schema'], path: string): LabelLayout {
+  const i = schema.findIndex((e) => e.name === 'label');
+  if (!schema[i]?.num_children) return 'index';
+  const leaf = schema[i + 2];
+  if (leaf?.type === 'INT64') {
+    if (!schema.some((e) => e.name === LABEL_VECTOR_COLUMN)) throw new DataError(`${path}: multi-label file without its ${LABEL_VECTOR_COLUMN} column`);
+    return 'indices';
+  }
+  return 'row';
+}
+
+/** A row's label as the 0/1 (multi-label) or one-value (single-label) array every format reads back. */
+function rowLabel(row: ParquetRow, layout: LabelLayout, columns: number, where: string): Uint8Array {
+  if (layout === 'index') return Uint8Array.of(Number(row.label));
+  const values = Array.isArray(row.label) ? row.label : [row.label];
+  if (layout === 'row') return Uint8Array.from(values, Number);
+  const hot = multiHot(values, columns, `${where} label`);
+  // The two label columns say the same thing; a file where they disagree is corrupt.
+  const vector = row.label_vector ?? [];
+  if (vector.length !== columns || vector.some((v, k) => v !== hot[k])) {
+    throw new DataError(`${where}: label [${values.map(String).join(', ')}] and ${LABEL_VECTOR_COLUMN} [${vector.join(', ')}] disagree`);
+  }
+  return hot;
 }
 
 /** Open one split file; records() reads one row group at a time and decodes the PNGs. */
@@ -309,11 +401,14 @@ export async function openParquetFile(path: string): Promise<ParquetFile> {
     if (!names.has(c)) throw new DataError(`${path}: no ${c} column (not a medmnist-build Parquet file?)`);
   }
   const item = info.shape.reduce((a, b) => a * b, 1);
+  const layout = labelLayout(metadata.schema, path);
+  const columns = ['image', 'label', ...(layout === 'indices' ? [LABEL_VECTOR_COLUMN] : []), 'split', 'index'];
   return {
     path,
     info,
     metadata,
     kv,
+    labelLayout: layout,
     async *records() {
       let start = 0;
       for (const group of metadata.row_groups) {
@@ -323,7 +418,7 @@ export async function openParquetFile(path: string): Promise<ParquetFile> {
           metadata,
           rowStart: start,
           rowEnd: end,
-          columns: ['image', 'label', 'split', 'index'],
+          columns,
           utf8: false,
         })) as unknown as ParquetRow[];
         for (const [i, row] of rows.entries()) {
@@ -332,16 +427,14 @@ export async function openParquetFile(path: string): Promise<ParquetFile> {
             // 3D (Array3D): nested lists, first axis outermost.
             const flat = Uint8Array.from(row.image.flat(2));
             if (flat.length !== item) throw new DataError(`${where}: ${flat.length} values in image, expected shape [${info.shape.join(', ')}]`);
-            const label = Array.isArray(row.label) ? row.label : [row.label];
-            yield { split: String(row.split) as SplitName, index: Number(row.index), pixels: flat, label: Uint8Array.from(label) };
+            yield { split: String(row.split) as SplitName, index: Number(row.index), pixels: flat, label: rowLabel(row, layout, info.label_columns, where) };
             continue;
           }
           const bytes = row.image?.bytes;
           if (!(bytes instanceof Uint8Array)) throw new DataError(`${where}: image.bytes is empty`);
           const png = decodePng(bytes, `${where} image`);
           if (png.data.length !== item) throw new DataError(`${where}: ${png.width}x${png.height}x${png.channels} image, expected shape [${info.shape.join(', ')}]`);
-          const label = Array.isArray(row.label) ? row.label : [row.label];
-          yield { split: String(row.split) as SplitName, index: Number(row.index), pixels: png.data, label: Uint8Array.from(label) };
+          yield { split: String(row.split) as SplitName, index: Number(row.index), pixels: png.data, label: rowLabel(row, layout, info.label_columns, where) };
         }
         start = end;
       }
