@@ -1,16 +1,26 @@
 // Parquet file per split, F_S_<split>.parquet (design §5), with hyparquet-writer's incremental
 // ParquetWriter: one row group per batch of images, flushed to disk before the next is encoded.
 // Columns: image struct {bytes: PNG, path: string} (the Hugging Face Image convention), label, split
-// (dictionary-encoded), index, image_id, group_id, fine_label. Single-label: label is uint8, the class
+// (dictionary-encoded), index, image_id, group_id, fine_label. Single-label: label is int64, the class
 // index (ClassLabel). Multi-label (ChestMNIST): label is list<int64>, the ascending indices of the
 // positive classes (Sequence(ClassLabel), what `datasets` itself stores), and label_vector is the
 // list<uint8> of 0/1 values per class, MedMNIST's (N,14) row. Schema metadata: `huggingface` (features,
 // so `datasets` decodes images and class names) and `medmnist` (shape, labels...). SNAPPY by default;
 // statistics off for the image column.
+//
+// Every column is OPTIONAL (nullable) and has exactly the Arrow type `datasets` derives from its
+// feature (features.py: Image.pa_type struct<bytes: binary, path: string>, ClassLabel.pa_type int64,
+// Value(dtype), Sequence = list, Array3D = its extension type over nested lists), although no value but
+// group_id / fine_label is ever null: `datasets` >= 2.17 (Features.from_arrow_schema) keeps a feature of
+// the `huggingface` metadata only when pyarrow's field for the column equals the feature's own field,
+// nullability included, and otherwise silently falls back to the plain Arrow type (undecoded
+// {bytes, path} dicts, no class names). Files written before this (REQUIRED columns, uint8 label) are
+// still read.
 import { checkContainer, containerError } from './magic.js';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FileMetaData } from 'hyparquet';
+import type * as Arrow from 'apache-arrow';
 import type { ByteWriter, ParquetWriter } from 'hyparquet-writer';
 import { SPLITS, type SplitName, labelColumns } from '../core/contract.js';
 import { DataError, UsageError } from '../core/errors.js';
@@ -48,6 +58,8 @@ type SchemaElement = ConstructorParameters<typeof ParquetWriter>[0]['schema'][nu
 export type ParquetCodec = 'SNAPPY' | 'UNCOMPRESSED';
 
 const UINT8: Pick<SchemaElement, 'type' | 'converted_type'> = { type: 'INT32', converted_type: 'UINT_8' };
+/** Plain INT64: ClassLabel's Arrow type (int64), and Sequence(ClassLabel)'s items. */
+const INT64: Pick<SchemaElement, 'type' | 'converted_type'> = { type: 'INT64' };
 const STRING: Pick<SchemaElement, 'type' | 'converted_type'> = { type: 'BYTE_ARRAY', converted_type: 'UTF8' };
 
 /** Multi-label: the column beside `label` (the class indices) that holds MedMNIST's 0/1 row. */
@@ -70,17 +82,18 @@ function nullableList(name: string, element: Pick<SchemaElement, 'type' | 'conve
 export function parquetSchema(labelColumns: number): SchemaElement[] {
   const label: SchemaElement[] =
     labelColumns === 1
-      ? [{ name: 'label', ...UINT8, repetition_type: 'REQUIRED' }]
-      : [...nullableList('label', { type: 'INT64' }), ...nullableList(LABEL_VECTOR_COLUMN, UINT8)];
+      ? [{ name: 'label', ...INT64, repetition_type: 'OPTIONAL' }]
+      : [...nullableList('label', INT64), ...nullableList(LABEL_VECTOR_COLUMN, UINT8)];
+  // All OPTIONAL, never null (but group_id, fine_label): see the top of this file.
   return [
     { name: 'schema', num_children: labelColumns === 1 ? 7 : 8 },
-    { name: 'image', repetition_type: 'REQUIRED', num_children: 2 },
+    { name: 'image', repetition_type: 'OPTIONAL', num_children: 2 },
     { name: 'bytes', type: 'BYTE_ARRAY', repetition_type: 'OPTIONAL' },
     { name: 'path', ...STRING, repetition_type: 'OPTIONAL' },
     ...label,
-    { name: 'split', ...STRING, repetition_type: 'REQUIRED' },
-    { name: 'index', type: 'INT32', repetition_type: 'REQUIRED' },
-    { name: 'image_id', ...STRING, repetition_type: 'REQUIRED' },
+    { name: 'split', ...STRING, repetition_type: 'OPTIONAL' },
+    { name: 'index', type: 'INT32', repetition_type: 'OPTIONAL' },
+    { name: 'image_id', ...STRING, repetition_type: 'OPTIONAL' },
     { name: 'group_id', ...STRING, repetition_type: 'OPTIONAL' },
     { name: 'fine_label', ...STRING, repetition_type: 'OPTIONAL' },
   ];
@@ -118,18 +131,59 @@ export function huggingFaceFeatures(ctx: SinkContext): Record<string, unknown> {
 }
 
 // 3D sets: the image column is the Hugging Face `Array3D` feature ({shape: [S, S, S], dtype: uint8}),
-// stored as datasets stores it, nested lists list<list<list<uint8>>> (first axis outermost), instead of
-// the {bytes, path} PNG struct. Everything else is as for 2D.
+// stored as datasets stores it, nested lists list<list<list<uint8>>> (first axis outermost, every level
+// nullable), instead of the {bytes, path} PNG struct. Array3D's Arrow type is datasets' extension type
+// Array3DExtensionType over those lists, which pyarrow restores only from an `ARROW:schema` entry (the
+// serialised Arrow schema pyarrow itself writes): without it the feature is dropped and the volume
+// comes back as plain nested lists. Everything else is as for 2D.
 
 /** The 2D schema with its image struct (image, bytes, path) replaced by a 3-level nested uint8 list. */
 export function withArray3dImage(schema: readonly SchemaElement[]): SchemaElement[] {
   const i = schema.findIndex((e) => e.name === 'image');
   const list = (name: string): SchemaElement[] => [
-    { name, repetition_type: 'REQUIRED', converted_type: 'LIST', num_children: 1 },
+    { name, repetition_type: 'OPTIONAL', converted_type: 'LIST', num_children: 1 },
     { name: 'list', repetition_type: 'REPEATED', num_children: 1 },
   ];
-  const image: SchemaElement[] = [...list('image'), ...list('element'), ...list('element'), { name: 'element', ...UINT8, repetition_type: 'REQUIRED' }];
+  const image: SchemaElement[] = [...list('image'), ...list('element'), ...list('element'), { name: 'element', ...UINT8, repetition_type: 'OPTIONAL' }];
   return [...schema.slice(0, i), ...image, ...schema.slice(i + 3)];
+}
+
+/** pyarrow's key for the serialised Arrow schema in Parquet key-value metadata. */
+export const ARROW_SCHEMA_KEY = 'ARROW:schema';
+/** datasets' extension type name for Array3D (its module and class: datasets.features.features). */
+export const ARRAY3D_EXTENSION = 'datasets.features.features.Array3DExtensionType';
+
+/**
+ * The `ARROW:schema` value of a 3D file: base64 of the IPC-encapsulated Arrow Schema message, as
+ * pyarrow writes it (parquet/arrow/schema.cc), with the Arrow type `datasets` derives from each feature,
+ * every field nullable. The image field carries the extension annotation of Array3DExtensionType:
+ * `ARROW:extension:metadata` is its __arrow_ext_serialize__, json.dumps((shape, dtype)) in Python's
+ * default separators. Fields are in the Parquet column order, as pyarrow pairs them by position. When
+ * the entry is present pyarrow takes the schema metadata from it, not from the file's key-value
+ * metadata, so it repeats all of `kv` (`huggingface` included), as pyarrow's own files do.
+ */
+async function array3dArrowSchema(ctx: SinkContext, kv: readonly { key: string; value: string }[]): Promise<string> {
+  const A = await import('apache-arrow');
+  const list = (t: Arrow.DataType): Arrow.List => new A.List(new A.Field('item', t, true));
+  const field = (name: string, t: Arrow.DataType, metadata?: Map<string, string>): Arrow.Field => new A.Field(name, t, true, metadata);
+  const ext = new Map([
+    ['ARROW:extension:name', ARRAY3D_EXTENSION],
+    ['ARROW:extension:metadata', `[[${ctx.imageShape.join(', ')}], "uint8"]`],
+  ]);
+  const multi = labelColumns(ctx.spec) > 1;
+  const fields = [
+    field('image', list(list(list(new A.Uint8()))), ext),
+    ...(multi ? [field('label', list(new A.Int64())), field(LABEL_VECTOR_COLUMN, list(new A.Uint8()))] : [field('label', new A.Int64())]),
+    field('split', new A.Utf8()),
+    field('index', new A.Int32()),
+    field('image_id', new A.Utf8()),
+    field('group_id', new A.Utf8()),
+    field('fine_label', new A.Utf8()),
+  ];
+  const schema = new A.Schema(fields, new Map(kv.map((e) => [e.key, e.value])));
+  // A stream of no batches is the Schema message then the 8-byte end-of-stream marker.
+  const stream = A.tableToIPC(new A.Table(schema), 'stream');
+  return Buffer.from(stream.subarray(0, stream.length - 8)).toString('base64');
 }
 
 function array3dFeatures(ctx: SinkContext): Record<string, unknown> {
@@ -183,8 +237,8 @@ interface PendingRow extends Provenance {
   /** 3D sets: the volume as nested lists (Array3D), instead of a PNG. */
   volume?: number[][][];
   path: string;
-  /** Single-label: the class index; multi-label: the positive class indices, ascending. */
-  label: number | bigint[];
+  /** Single-label: the class index; multi-label: the positive class indices, ascending (INT64). */
+  label: bigint | bigint[];
   /** Multi-label: the 0/1 value per class. */
   labelVector?: number[];
 }
@@ -245,6 +299,13 @@ class ParquetSplitWriter implements SplitFileWriter {
     if (!is3d(ctx)) pngGeometry(ctx.imageShape, `--format parquet for ${ctx.spec.flag}`);
     const codec = parquetCodec(ctx);
     const w = await loadHyparquetWriter();
+    const kv = [
+      { key: HF_META_KEY, value: JSON.stringify(is3d(ctx) ? array3dFeatures(ctx) : huggingFaceFeatures(ctx)) },
+      { key: MEDMNIST_META_KEY, value: JSON.stringify(embeddedInfo(ctx, split)) },
+      ...flatMetadata(ctx, split).map(([key, value]) => ({ key, value })),
+    ];
+    // Built before the file is opened, so that nothing is left open if it fails.
+    const arrowSchema = is3d(ctx) ? [{ key: ARROW_SCHEMA_KEY, value: await array3dArrowSchema(ctx, kv) }] : [];
     const fh = await open(path, 'w');
     const out = fileByteWriter(w, fh);
     const pq = new w.ParquetWriter({
@@ -252,11 +313,7 @@ class ParquetSplitWriter implements SplitFileWriter {
       schema: is3d(ctx) ? withArray3dImage(parquetSchema(labelColumns(ctx.spec))) : parquetSchema(labelColumns(ctx.spec)),
       codec,
       statistics: true,
-      kvMetadata: [
-        { key: HF_META_KEY, value: JSON.stringify(is3d(ctx) ? array3dFeatures(ctx) : huggingFaceFeatures(ctx)) },
-        { key: MEDMNIST_META_KEY, value: JSON.stringify(embeddedInfo(ctx, split)) },
-        ...flatMetadata(ctx, split).map(([key, value]) => ({ key, value })),
-      ],
+      kvMetadata: [...kv, ...arrowSchema],
       createdBy: `medmnist-build version ${TOOL_VERSION}`,
     });
     return new ParquetSplitWriter(fh, out, pq, ctx);
@@ -292,7 +349,7 @@ class ParquetSplitWriter implements SplitFileWriter {
       path: pngFileName(r.split, r.index, r.label),
       ...(this.multi
         ? { label: positiveIndices(r.label, `${r.split}[${r.index}]`), labelVector: Array.from(r.label) }
-        : { label: r.label[0]! }),
+        : { label: BigInt(r.label[0]!) }),
     });
     if (this.rows.length === this.perGroup) await this.writeGroup();
   }
@@ -338,15 +395,17 @@ export interface ParquetFile {
   records(): AsyncGenerator<ReadRecord>;
 }
 
+/** A row as hyparquet reads it. Columns are OPTIONAL (nullable) since the datasets-compatible types,
+ * REQUIRED before: a null anywhere but group_id / fine_label means a damaged or foreign file. */
 interface ParquetRow {
   /** 2D: the PNG struct; 3D: nested lists (Array3D). */
-  image: { bytes: Uint8Array | null; path: string | null } | number[][][] | null;
-  /** Single-label: the class index; multi-label: class indices (INT64, read as bigint) or, in files of
-   * earlier versions, the 0/1 row. */
-  label: number | (number | bigint)[];
-  label_vector?: number[];
-  split: string;
-  index: number;
+  image: { bytes: Uint8Array | null; path: string | null } | (number | null)[][][] | null;
+  /** Single-label: the class index (INT64 read as bigint; uint8 in files of earlier versions);
+   * multi-label: class indices (INT64, read as bigint) or, in files of earlier versions, the 0/1 row. */
+  label: number | bigint | (number | bigint | null)[] | null;
+  label_vector?: (number | null)[] | null;
+  split: string | null;
+  index: number | null;
 }
 
 /**
@@ -369,14 +428,23 @@ function labelLayout(schema: FileMetaData['schema'], path: string): LabelLayout 
 
 /** A row's label as the 0/1 (multi-label) or one-value (single-label) array every format reads back. */
 function rowLabel(row: ParquetRow, layout: LabelLayout, columns: number, where: string): Uint8Array {
-  if (layout === 'index') return Uint8Array.of(Number(row.label));
+  if (row.label === null || row.label === undefined) throw new DataError(`${where}: label is null`);
+  if (layout === 'index') {
+    // INT64 since the datasets-compatible types: a value the uint8 label of the other formats cannot
+    // hold is refused, not wrapped.
+    const v = Number(row.label);
+    if (!Number.isInteger(v) || v < 0 || v > 255) throw new DataError(`${where}: label ${String(row.label)} is not a class index (0-255)`);
+    return Uint8Array.of(v);
+  }
   const values = Array.isArray(row.label) ? row.label : [row.label];
-  if (layout === 'row') return Uint8Array.from(values, Number);
-  const hot = multiHot(values, columns, `${where} label`);
+  if (values.some((v) => v === null || v === undefined)) throw new DataError(`${where}: label [${values.map(String).join(', ')}] holds a null`);
+  const given = values as (number | bigint)[];
+  if (layout === 'row') return Uint8Array.from(given, Number);
+  const hot = multiHot(given, columns, `${where} label`);
   // The two label columns say the same thing; a file where they disagree is corrupt.
   const vector = row.label_vector ?? [];
   if (vector.length !== columns || vector.some((v, k) => v !== hot[k])) {
-    throw new DataError(`${where}: label [${values.map(String).join(', ')}] and ${LABEL_VECTOR_COLUMN} [${vector.join(', ')}] disagree`);
+    throw new DataError(`${where}: label [${given.map(String).join(', ')}] and ${LABEL_VECTOR_COLUMN} [${vector.map(String).join(', ')}] disagree`);
   }
   return hot;
 }
@@ -423,18 +491,25 @@ export async function openParquetFile(path: string): Promise<ParquetFile> {
         })) as unknown as ParquetRow[];
         for (const [i, row] of rows.entries()) {
           const where = `${path} row ${start + i}`;
+          if (row.split === null || row.split === undefined || row.index === null || row.index === undefined) {
+            throw new DataError(`${where}: split or index is null`);
+          }
+          const split = String(row.split) as SplitName;
           if (Array.isArray(row.image)) {
             // 3D (Array3D): nested lists, first axis outermost.
-            const flat = Uint8Array.from(row.image.flat(2));
+            const values = row.image.flat(2);
+            // A null voxel (or list) would silently become 0 in a Uint8Array.
+            if (values.some((v) => typeof v !== 'number')) throw new DataError(`${where}: image holds a null`);
+            const flat = Uint8Array.from(values as number[]);
             if (flat.length !== item) throw new DataError(`${where}: ${flat.length} values in image, expected shape [${info.shape.join(', ')}]`);
-            yield { split: String(row.split) as SplitName, index: Number(row.index), pixels: flat, label: rowLabel(row, layout, info.label_columns, where) };
+            yield { split, index: Number(row.index), pixels: flat, label: rowLabel(row, layout, info.label_columns, where) };
             continue;
           }
           const bytes = row.image?.bytes;
           if (!(bytes instanceof Uint8Array)) throw new DataError(`${where}: image.bytes is empty`);
           const png = decodePng(bytes, `${where} image`);
           if (png.data.length !== item) throw new DataError(`${where}: ${png.width}x${png.height}x${png.channels} image, expected shape [${info.shape.join(', ')}]`);
-          yield { split: String(row.split) as SplitName, index: Number(row.index), pixels: png.data, label: rowLabel(row, layout, info.label_columns, where) };
+          yield { split, index: Number(row.index), pixels: png.data, label: rowLabel(row, layout, info.label_columns, where) };
         }
         start = end;
       }
