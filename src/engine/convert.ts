@@ -117,11 +117,11 @@ async function convertLocked(converter: Converter, workers: number, opts: Conver
   let keep: Record<string, number[]> | undefined;
   if (lockPath) {
     const lock = await readLockIfExists(lockPath);
-    const files = planInputFiles(plan);
     const progress = { onProgress: opts.onProgress, subject: converter.source.id };
     const onFile = opts.onProgress && ((done: number, total: number) => opts.onProgress!({ step: 'hashing inputs', subject: converter.source.id, done, total }));
     freshness = await assessFreshness(plan, converter, lock, opts.out, { sizes: opts.sizes, formats: opts.formats, prune: opts.prune ?? false, force: opts.force ?? false }, () =>
-      cache ? cache.hashInputs(plan.input, files, onFile) : hashInputs(plan.input, files, progress),
+      // Only called when the lock has an entry to compare with: the list is one path per raw file.
+      cache ? cache.hashInputs(plan.input, planInputFiles(plan), onFile) : hashInputs(plan.input, planInputFiles(plan), progress),
     );
     const todo = freshness.filter((f) => f.status !== 'up to date');
     if (todo.length === 0) {

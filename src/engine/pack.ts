@@ -118,7 +118,7 @@ async function packLocked(plan: BuildPlan, converter: Converter, source: RecordS
         { ...plan.options, input: plan.input, out: opts.out, path: lockPath, frozen: opts.frozen ?? false, fingerprint: opts.fingerprint, acceptDrift: opts.acceptDrift, warn: opts.warn, keep: opts.keep, onProgress: opts.onProgress },
         converter,
         specs,
-        planInputFiles(plan),
+        () => planInputFiles(plan),
       )
     : null;
 

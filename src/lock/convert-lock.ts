@@ -79,15 +79,16 @@ export class ConvertLock {
   ) {}
 
   /**
-   * Recipes now; under --frozen also the raw inputs (`inputFiles`, absolute paths), refusing here, before
-   * any output exists, on a mismatch. Without --frozen the engine hashes each input as it reads it, once.
+   * Recipes now; under --frozen also the raw inputs (`inputFiles()`, absolute paths), refusing here, before
+   * any output exists, on a mismatch. Without --frozen the engine hashes each input as it reads it, once
+   * (and the list, 236k paths for TissueMNIST, is never made).
    */
-  static async prepare(o: ConvertLockOptions, converter: Converter, specs: readonly DatasetSpec[], inputFiles: readonly string[]): Promise<ConvertLock> {
+  static async prepare(o: ConvertLockOptions, converter: Converter, specs: readonly DatasetSpec[], inputFiles: () => readonly string[]): Promise<ConvertLock> {
     const base = await readLockIfExists(o.path);
     if (o.frozen && !base) throw new DataError(`--frozen needs an existing lock, and ${o.path} does not exist. Build once without --frozen to write it.`);
     const manifest = await manifestHashOf(o.split);
     const recipes = new Map(specs.map((s) => [s.flag, buildRecipe(converter.source.id, s, o, manifest)]));
-    const inputs = o.frozen ? await hashInputs(o.input, inputFiles, { onProgress: o.onProgress, subject: converter.source.id }) : null;
+    const inputs = o.frozen ? await hashInputs(o.input, inputFiles(), { onProgress: o.onProgress, subject: converter.source.id }) : null;
     if (o.frozen && base && inputs) {
       const problems: string[] = [];
       for (const spec of specs) {
