@@ -188,7 +188,8 @@ print(json.dumps(res))
           for (const [i, row] of rows.entries()) {
             expect(row['split']).toBe(split);
             expect(row['index']).toBe(i);
-            expect(row['label']).toBe(labels.data[i]);
+            // int64, ClassLabel's Arrow type: DuckDB BIGINT, read as bigint.
+            expect(row['label']).toBe(BigInt(labels.data[i]!));
             const png = (row['bytes'] as DuckDBBlobValue).bytes;
             expect(Number(row['n'])).toBe(png.length);
             expect(row['path']).toBe(`${split}${i}_${labels.data[i]}.png`);

@@ -11,7 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { arrowFormat } from '../src/formats/arrow.js';
 import { FORMATS } from '../src/formats/index.js';
 import { NPZ_DEFLATE_LEVEL, npzFormat, NpzFile, readNpz } from '../src/formats/npz.js';
-import { openParquetFile, parquetFormat } from '../src/formats/parquet.js';
+import { openParquetFile, parquetFormat, parquetSchema } from '../src/formats/parquet.js';
+import { embeddedInfo, MEDMNIST_META_KEY } from '../src/formats/columnar.js';
 import { decodePng, encodePng } from '../src/formats/png-encode.js';
 import { parsePngCsv, pngFormat } from '../src/formats/png-folder.js';
 import type { OutputFormat, SinkContext, SinkRecord } from '../src/formats/sink.js';
@@ -176,21 +177,23 @@ print(json.dumps({k: [list(a[k].shape), str(a[k].dtype), int(a[k].sum())] for k 
     ).rejects.toThrow(/train_images\.npy (does not inflate|fails its CRC|has \d+ bytes)/);
   });
 
-  it('DuckDB reads the multi-label Parquet (label = 14 uint8) and the empty split file', async () => {
+  it('DuckDB reads the multi-label Parquet (label = positive class indices, label_vector = 14 uint8) and the empty split file', async () => {
     const db = await DuckDBInstance.create(':memory:');
     const con = await db.connect();
     try {
       const file = (s: SplitName) => join(dirs['parquet']!, `fakechestmnist_${S}_${s}.parquet`);
-      const rows = (await con.runAndReadAll(`select label, group_id, image_id from '${file('test')}' order by "index"`)).getRowObjectsJson();
+      const rows = (await con.runAndReadAll(`select cast(label as integer[]) as label, label_vector, group_id, image_id from '${file('test')}' order by "index"`)).getRowObjectsJson();
       const want = records().filter((r) => r.split === 'test');
-      expect(rows.map((r) => r['label'])).toEqual(want.map((r) => [...r.label]));
+      expect(rows.map((r) => r['label'])).toEqual(want.map((r) => [...r.label].flatMap((v, k) => (v ? [k] : []))));
+      expect(rows.map((r) => r['label_vector'])).toEqual(want.map((r) => [...r.label]));
       expect(rows.map((r) => r['group_id'])).toEqual(want.map((r) => r.sample.groupId ?? null));
       const empty = (await con.runAndReadAll(`select count(*)::int n from '${file('val')}'`)).getRowObjectsJson();
       expect(empty).toEqual([{ n: 0 }]);
       const types = (await con.runAndReadAll(`describe select * from '${file('train')}'`)).getRowObjectsJson();
       expect(types.map((t) => [t['column_name'], t['column_type']])).toEqual([
         ['image', 'STRUCT(bytes BLOB, path VARCHAR)'],
-        ['label', 'UTINYINT[]'],
+        ['label', 'BIGINT[]'],
+        ['label_vector', 'UTINYINT[]'],
         ['split', 'VARCHAR'],
         ['index', 'INTEGER'],
         ['image_id', 'VARCHAR'],
@@ -198,7 +201,8 @@ print(json.dumps({k: [list(a[k].shape), str(a[k].dtype), int(a[k].sum())] for k 
         ['fine_label', 'VARCHAR'],
       ]);
       const hf = JSON.parse((await openParquetFile(file('train'))).kv.get('huggingface')!) as { info: { features: Record<string, unknown> } };
-      expect(hf.info.features['label']).toEqual({ feature: { dtype: 'uint8', _type: 'Value' }, _type: 'Sequence' });
+      expect(hf.info.features['label']).toEqual({ feature: { names: chest.labels, _type: 'ClassLabel' }, _type: 'Sequence' });
+      expect(hf.info.features['label_vector']).toEqual({ feature: { dtype: 'uint8', _type: 'Value' }, _type: 'Sequence' });
     } finally {
       con.closeSync();
       db.closeSync();
@@ -286,6 +290,77 @@ print(json.dumps(res))
   });
 });
 
+/**
+ * The Parquet schema medmnist-build wrote before its columns took the Arrow types of their Hugging Face
+ * features (single-label 2D): REQUIRED image, label (uint8), split, index and image_id. Written out as
+ * it was, so that files of that version keep reading back.
+ */
+const LEGACY_SCHEMA: ReturnType<typeof parquetSchema> = [
+  { name: 'schema', num_children: 7 },
+  { name: 'image', repetition_type: 'REQUIRED', num_children: 2 },
+  { name: 'bytes', type: 'BYTE_ARRAY', repetition_type: 'OPTIONAL' },
+  { name: 'path', type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'OPTIONAL' },
+  { name: 'label', type: 'INT32', converted_type: 'UINT_8', repetition_type: 'REQUIRED' },
+  { name: 'split', type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'REQUIRED' },
+  { name: 'index', type: 'INT32', repetition_type: 'REQUIRED' },
+  { name: 'image_id', type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'REQUIRED' },
+  { name: 'group_id', type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'OPTIONAL' },
+  { name: 'fine_label', type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'OPTIONAL' },
+];
+
+/** The 3D (Array3D) image column of that version: REQUIRED nested lists of REQUIRED uint8. */
+const LEGACY_VOLUME: ReturnType<typeof parquetSchema> = [
+  { name: 'image', repetition_type: 'REQUIRED', converted_type: 'LIST', num_children: 1 },
+  { name: 'list', repetition_type: 'REPEATED', num_children: 1 },
+  { name: 'element', repetition_type: 'REQUIRED', converted_type: 'LIST', num_children: 1 },
+  { name: 'list', repetition_type: 'REPEATED', num_children: 1 },
+  { name: 'element', repetition_type: 'REQUIRED', converted_type: 'LIST', num_children: 1 },
+  { name: 'list', repetition_type: 'REPEATED', num_children: 1 },
+  { name: 'element', type: 'INT32', converted_type: 'UINT_8', repetition_type: 'REQUIRED' },
+];
+
+const single2d: DatasetSpec = { ...chest, flag: 'fakedermamnist', task: 'multi-class', labels: ['a', 'b', 'c'], groupName: undefined };
+const single3d: DatasetSpec = { ...single2d, flag: 'fakeorganmnist3d', dims: 3 };
+const V = 4;
+
+/** A one-split file of `spec` written directly with hyparquet-writer: `schema` and the given rows. */
+async function singleLabelFile(
+  name: string,
+  spec: DatasetSpec,
+  schema: ReturnType<typeof parquetSchema>,
+  rows: { image: unknown; label: unknown; index?: unknown }[],
+): Promise<string> {
+  const shape = spec.dims === 3 ? [V, V, V] : [S, S];
+  const ctx: SinkContext = { spec, size: shape[0]!, baseName: spec.flag, dir: work, counts: { train: rows.length, val: 0, test: 0 }, imageShape: shape, options: {} };
+  const w = new ByteWriter();
+  const pq = new ParquetWriter({ writer: w, schema, kvMetadata: [{ key: MEDMNIST_META_KEY, value: JSON.stringify(embeddedInfo(ctx, 'train')) }] });
+  pq.write({
+    columnData: [
+      { name: 'image', data: rows.map((r) => r.image) },
+      { name: 'label', data: rows.map((r) => r.label) },
+      { name: 'split', data: rows.map(() => 'train') },
+      { name: 'index', data: rows.map((r, i) => (r.index === undefined ? i : r.index)) },
+      { name: 'image_id', data: rows.map((_, i) => `img${i}`) },
+      { name: 'group_id', data: rows.map(() => null) },
+      { name: 'fine_label', data: rows.map(() => null) },
+    ],
+  });
+  pq.finish();
+  const path = join(work, name);
+  await writeFile(path, w.getBytes());
+  return path;
+}
+
+/** [V, V, V] bytes as the nested lists of Array3D (first axis outermost). */
+const nested = (px: Uint8Array): number[][][] =>
+  Array.from({ length: V }, (_, z) => Array.from({ length: V }, (_, y) => Array.from(px.subarray((z * V + y) * V, (z * V + y + 1) * V))));
+
+async function readAll(path: string): Promise<{ split: string; index: number; pixels: number[]; label: number[] }[]> {
+  const out = [];
+  for await (const r of (await openParquetFile(path)).records()) out.push({ split: r.split, index: r.index, pixels: [...r.pixels], label: [...r.label] });
+  return out;
+}
+
 describe('readers on foreign or damaged files', () => {
   it('a CSV row that is not in medmnist save layout names its row', () => {
     expect(() => parsePngCsv('TRAIN,train0_1.png,1\nTRAINING,train1_1.png,1\n', 'x.csv')).toThrow(/x\.csv row 2: first column/);
@@ -302,5 +377,97 @@ describe('readers on foreign or damaged files', () => {
     await writeFile(path, w.getBytes());
     await expect(openParquetFile(path)).rejects.toThrow(DataError);
     await expect(openParquetFile(path)).rejects.toThrow(/medmnist/);
+  });
+
+  /** A one-row multi-label split file written with `schema` and the given label columns. */
+  async function chestFile(name: string, schema: ReturnType<typeof parquetSchema>, labels: { name: string; data: unknown[] }[]): Promise<string> {
+    const w = new ByteWriter();
+    const pq = new ParquetWriter({
+      writer: w,
+      schema,
+      kvMetadata: [{ key: MEDMNIST_META_KEY, value: JSON.stringify(embeddedInfo(context(work), 'train')) }],
+    });
+    pq.write({
+      columnData: [
+        { name: 'image', data: [{ bytes: encodePng(noise(S * S, 1), S, S, 1), path: 'x.png' }] },
+        ...labels,
+        { name: 'split', data: ['train'] },
+        { name: 'index', data: [0] },
+        { name: 'image_id', data: ['img0'] },
+        { name: 'group_id', data: [null] },
+        { name: 'fine_label', data: [null] },
+      ],
+    });
+    pq.finish();
+    const path = join(work, name);
+    await writeFile(path, w.getBytes());
+    return path;
+  }
+
+  async function readLabels(path: string): Promise<number[][]> {
+    const out: number[][] = [];
+    for await (const r of (await openParquetFile(path)).records()) out.push([...r.label]);
+    return out;
+  }
+
+  it('multi-label Parquet: label indices that are not ascending, or disagree with label_vector, are refused', async () => {
+    const row = [0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+    const ok = await chestFile('ok.parquet', parquetSchema(14), [{ name: 'label', data: [[1n, 4n]] }, { name: 'label_vector', data: [row] }]);
+    expect(await readLabels(ok)).toEqual([row]);
+    const disagree = await chestFile('disagree.parquet', parquetSchema(14), [{ name: 'label', data: [[1n, 5n]] }, { name: 'label_vector', data: [row] }]);
+    await expect(readLabels(disagree)).rejects.toThrow(DataError);
+    await expect(readLabels(disagree)).rejects.toThrow(/row 0: label \[1, 5\] and label_vector \[0, 1, 0, 0, 1,.*disagree/);
+    for (const [name, bad] of [['unordered', [4n, 1n]], ['repeated', [1n, 1n]], ['range', [1n, 14n]]] as const) {
+      const path = await chestFile(`${name}.parquet`, parquetSchema(14), [{ name: 'label', data: [bad] }, { name: 'label_vector', data: [row] }]);
+      await expect(readLabels(path), name).rejects.toThrow(/is not ascending class indices below 14/);
+    }
+  });
+
+  it('multi-label Parquet of earlier versions (label = the 0/1 row as list<uint8>, no label_vector) still reads back', async () => {
+    const row = [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1];
+    const legacy = LEGACY_SCHEMA.filter((e) => e.name !== 'label');
+    // The layout written before Sequence(ClassLabel): a REQUIRED list of 14 REQUIRED uint8 where label is.
+    legacy.splice(legacy.findIndex((e) => e.name === 'split'), 0,
+      { name: 'label', repetition_type: 'REQUIRED', converted_type: 'LIST', num_children: 1 },
+      { name: 'list', repetition_type: 'REPEATED', num_children: 1 },
+      { name: 'element', type: 'INT32', converted_type: 'UINT_8', repetition_type: 'REQUIRED' },
+    );
+    const path = await chestFile('legacy.parquet', legacy, [{ name: 'label', data: [row] }]);
+    expect((await openParquetFile(path)).labelLayout).toBe('row');
+    expect(await readLabels(path)).toEqual([row]);
+  });
+
+  it('single-label 2D and 3D Parquet of earlier versions (REQUIRED columns, uint8 label) still read back', async () => {
+    const px = [noise(S * S, 3), noise(S * S, 4)];
+    const p2 = await singleLabelFile('legacy-2d.parquet', single2d, LEGACY_SCHEMA, px.map((p, i) => ({ image: { bytes: encodePng(p, S, S, 1), path: `train${i}_${i + 1}.png` }, label: i + 1 })));
+    expect(await readAll(p2)).toEqual(px.map((p, i) => ({ split: 'train', index: i, pixels: [...p], label: [i + 1] })));
+    const vx = [noise(V ** 3, 5), noise(V ** 3, 6)];
+    const legacy3d = [...LEGACY_SCHEMA.slice(0, 1), ...LEGACY_VOLUME, ...LEGACY_SCHEMA.slice(4)];
+    const p3 = await singleLabelFile('legacy-3d.parquet', single3d, legacy3d, vx.map((v, i) => ({ image: nested(v), label: 2 - i })));
+    expect(await readAll(p3)).toEqual(vx.map((v, i) => ({ split: 'train', index: i, pixels: [...v], label: [2 - i] })));
+  });
+
+  it('the current single-label layout (int64 label) reads back; nulls the schema now allows, and labels a uint8 cannot hold, are refused', async () => {
+    const png = { bytes: encodePng(noise(S * S, 7), S, S, 1), path: 'train0_2.png' };
+    const ok = await singleLabelFile('int64.parquet', single2d, parquetSchema(1), [{ image: png, label: 2n }]);
+    expect((await readAll(ok))[0]!.label).toEqual([2]);
+    for (const [name, row, message] of [
+      ['null-label', { image: png, label: null }, /row 0: label is null/],
+      ['null-index', { image: png, label: 1n, index: null }, /row 0: split or index is null/],
+      ['null-image', { image: null, label: 1n }, /row 0: image\.bytes is empty/],
+      ['wide-label', { image: png, label: 256n }, /row 0: label 256 is not a class index/],
+      ['negative-label', { image: png, label: -1n }, /row 0: label -1 is not a class index/],
+    ] as const) {
+      const path = await singleLabelFile(`${name}.parquet`, single2d, parquetSchema(1), [row]);
+      await expect(readAll(path), name).rejects.toThrow(DataError);
+      await expect(readAll(path), name).rejects.toThrow(message);
+    }
+    const schema3d = [...parquetSchema(1).slice(0, 1), ...LEGACY_VOLUME.map((e) => ({ ...e, repetition_type: e.repetition_type === 'REPEATED' ? 'REPEATED' as const : 'OPTIONAL' as const })), ...parquetSchema(1).slice(4)];
+    const volume = nested(noise(V ** 3, 8));
+    const good = await singleLabelFile('volume.parquet', single3d, schema3d, [{ image: volume, label: 0n }]);
+    expect((await readAll(good))[0]!.pixels.length).toBe(V ** 3);
+    volume[1]![2]![3] = null as unknown as number;
+    const holed = await singleLabelFile('volume-null.parquet', single3d, schema3d, [{ image: volume, label: 0n }]);
+    await expect(readAll(holed)).rejects.toThrow(/row 0: image holds a null/);
   });
 });

@@ -55,13 +55,17 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
   fsyncDirSync(dirname(path));
 }
 
-/** writeFileAtomic, synchronously (for the commit, which must not yield to signal handlers). */
-export function writeFileAtomicSync(path: string, data: string | Uint8Array): void {
+/**
+ * writeFileAtomic, synchronously (for the commit, which must not yield to signal handlers). `data` may
+ * be a function that writes the content to the open file itself (large JSON, piece by piece).
+ */
+export function writeFileAtomicSync(path: string, data: string | Uint8Array | ((fd: number) => void)): void {
   const tmp = tempNameBeside(path);
   try {
     const fd = openSync(tmp, 'w');
     try {
-      writeFileSync(fd, data);
+      if (typeof data === 'function') data(fd);
+      else writeFileSync(fd, data);
       fsyncSync(fd);
     } finally {
       closeSync(fd);

@@ -11,9 +11,9 @@ import { catalogEntry, isCatalogFlag } from '../catalog/index.js';
 import { DataError } from '../core/errors.js';
 import { FORMATS } from '../formats/index.js';
 import { baseNameFor } from '../formats/sink.js';
-import { canonicalJson } from '../lock/canonical.js';
+import { writeCanonicalJson } from '../lock/canonical.js';
 import { listFolder, sha256File } from '../lock/hash.js';
-import { readLock, validateLock, type LockDataset, type LockOutput } from '../lock/lockfile.js';
+import { readLock, validateLock, type LockDataset, type LockOutput, type Lockfile } from '../lock/lockfile.js';
 import { renderCard } from '../metadata/card.js';
 import { renderCroissant } from '../metadata/croissant.js';
 import { cardName, croissantName, type DatasetDocsInput, type DocFile, type DocsSize } from '../metadata/dataset-docs.js';
@@ -30,9 +30,9 @@ export interface DatasetDocsOptions {
   /**
    * The lock the commit will leave, or null (no lock: the docs describe this run's files only).
    * 'update': the staged new lock, rewritten here with the docs' hashes. 'frozen': the existing lock,
-   * which the docs must match.
+   * which the docs must match. `value`: what `path` holds, when the caller has it (not read again).
    */
-  lock: { path: string; mode: 'update' | 'frozen' } | null;
+  lock: { path: string; mode: 'update' | 'frozen'; value?: Lockfile } | null;
 }
 
 async function writeDoc(dir: string, name: string, text: string): Promise<DocFile> {
@@ -100,7 +100,7 @@ async function fromBuild(b: DatasetBuild, o: DatasetDocsOptions): Promise<Datase
  * a lock to update, record their hashes in it; under --frozen, refuse docs that differ from the lock.
  */
 export async function writeDatasetDocs(o: DatasetDocsOptions): Promise<string[]> {
-  const lock = o.lock ? await readLock(o.lock.path) : null;
+  const lock = o.lock ? (o.lock.value ?? (await readLock(o.lock.path))) : null;
   const names: string[] = [];
   const problems: string[] = [];
   for (const b of o.builds) {
@@ -131,7 +131,7 @@ export async function writeDatasetDocs(o: DatasetDocsOptions): Promise<string[]>
   }
   if (lock && o.lock!.mode === 'update') {
     validateLock(lock, `lock to be written to ${o.lock!.path}`);
-    await writeFile(o.lock!.path, canonicalJson(lock));
+    writeCanonicalJson(o.lock!.path, lock);
   }
   return names;
 }

@@ -32,11 +32,38 @@ export interface ItemResult {
   cuts: ItemCut[];
 }
 
-/** Per item: its samples as (dataset, position), in dataset order then position order. */
-export function samplesByItem(plan: BuildPlan): { dataset: number; pos: number }[][] {
-  const out: { dataset: number; pos: number }[][] = plan.items.map(() => []);
-  plan.datasets.forEach((d, di) => d.samples.forEach((s, pos) => out[s.item]!.push({ dataset: di, pos })));
-  return out;
+/**
+ * Per item: its samples as (dataset, position), in dataset order then position order. Kept in three
+ * typed arrays (item i's samples are entries start[i] to start[i+1]): an array and an object per item
+ * held ~0.1 KB each for the whole item loop (25 MB at TissueMNIST's 236k stacks).
+ */
+export class SamplesByItem {
+  private readonly start: Uint32Array;
+  private readonly dataset: Uint32Array;
+  private readonly pos: Uint32Array;
+
+  constructor(plan: BuildPlan) {
+    const n = plan.items.length;
+    this.start = new Uint32Array(n + 1);
+    for (const d of plan.datasets) for (const s of d.samples) this.start[s.item + 1]!++;
+    for (let i = 0; i < n; i++) this.start[i + 1]! += this.start[i]!;
+    this.dataset = new Uint32Array(this.start[n]!);
+    this.pos = new Uint32Array(this.start[n]!);
+    const next = this.start.slice(0, n);
+    plan.datasets.forEach((d, di) =>
+      d.samples.forEach((s, pos) => {
+        const at = next[s.item]!++;
+        this.dataset[at] = di;
+        this.pos[at] = pos;
+      }),
+    );
+  }
+
+  of(item: number): { dataset: number; pos: number }[] {
+    const out: { dataset: number; pos: number }[] = [];
+    for (let k = this.start[item]!; k < this.start[item + 1]!; k++) out.push({ dataset: this.dataset[k]!, pos: this.pos[k]! });
+    return out;
+  }
 }
 
 /** Items above this size run one at a time, so memory stays bounded by one large item (a CT volume). */
@@ -51,7 +78,7 @@ export async function* processItems(
   /** Step 'items' of the source: items read, decoded and cut. */
   onProgress?: OnProgress,
 ): AsyncGenerator<ItemResult> {
-  const byItem = samplesByItem(plan);
+  const byItem = new SamplesByItem(plan);
   const tick = progressCounter(onProgress, 'items', items.length, { subject: plan.source });
   const specs = plan.datasets.map((d) => specOf(converter, d.flag));
   const proc = createItemProcessor({ converter, sizes: plan.options.sizes, workers });
@@ -72,7 +99,7 @@ export async function* processItems(
       const files = bytes.map((b, k) => ({ path: item.files[k]!, bytes: b.length, sha256: createHash('sha256').update(b).digest('hex') }));
       onRead?.(files.reduce((a, f) => a + f.bytes, 0));
       // All samples of one dataset go in one CutSpec (they share the item stage of the recipe).
-      const samples = byItem[i]!;
+      const samples = byItem.of(i);
       const groups: { dataset: number; pos: number }[][] = [];
       for (const s of samples) {
         const last = groups[groups.length - 1];

@@ -10,7 +10,7 @@ import { baseNameFor, type DatasetSink, type SinkContext } from '../formats/sink
 import { ContentHashSink } from '../lock/content.js';
 import { ConvertLock, type StagedLock } from '../lock/convert-lock.js';
 import { bytesOf, sha256File } from '../lock/hash.js';
-import { inputsManifestHash } from '../lock/inputs.js';
+import { compareUtf8, inputsManifestHash } from '../lock/inputs.js';
 import { LOCK_NAME, STAGED_LOCK_NAME, type ContentHash, type LockInputs } from '../lock/lockfile.js';
 import { acquireOutputFolder, fsError, OutputTransaction, releaseOutputFolder } from '../lock/output-transaction.js';
 import { testPoint } from '../core/test-hooks.js';
@@ -79,6 +79,8 @@ export interface PackResult {
   images: number;
   /** The lock file written, or null (no lock, or --frozen). */
   lockWritten: string | null;
+  /** The raw inputs as this build hashed them and the lock lists them (null without a lock). */
+  inputs: LockInputs | null;
 }
 
 /** Lock entries and the frozen check need every raw input; this is the list a plan implies. */
@@ -94,7 +96,7 @@ async function lockInputs(plan: BuildPlan, itemFiles: readonly HashedFile[]): Pr
     const h = await sha256File(absoluteInput(plan, rel));
     byPath.set(rel, { path: rel, bytes: h.bytes, sha256: h.sha256 });
   }
-  const files = [...byPath.values()].sort((a, b) => Buffer.compare(Buffer.from(a.path), Buffer.from(b.path)));
+  const files = [...byPath.values()].sort((a, b) => compareUtf8(a.path, b.path));
   return { manifestSha256: inputsManifestHash(files), files };
 }
 
@@ -118,7 +120,7 @@ async function packLocked(plan: BuildPlan, converter: Converter, source: RecordS
         { ...plan.options, input: plan.input, out: opts.out, path: lockPath, frozen: opts.frozen ?? false, fingerprint: opts.fingerprint, acceptDrift: opts.acceptDrift, warn: opts.warn, keep: opts.keep, onProgress: opts.onProgress },
         converter,
         specs,
-        planInputFiles(plan),
+        () => planInputFiles(plan),
       )
     : null;
 
@@ -127,6 +129,7 @@ async function packLocked(plan: BuildPlan, converter: Converter, source: RecordS
   let images = 0;
   let staged: StagedLock | null = null;
   const it = source.records[Symbol.asyncIterator]();
+  let inputs: LockInputs | null = null;
   try {
     const written: string[] = [];
     for (let di = 0; di < plan.datasets.length; di++) {
@@ -137,13 +140,14 @@ async function packLocked(plan: BuildPlan, converter: Converter, source: RecordS
       const nDropped = b.dropped.train + b.dropped.val + b.dropped.test;
       if (nDropped > 0) opts.warn?.(`${b.flag}: ${nDropped} blank sample(s) dropped (constant crops: train ${b.dropped.train}, val ${b.dropped.val}, test ${b.dropped.test}).`);
     }
-    await locker?.check(builds, tx.tmpDir, await lockInputs(plan, source.itemFiles()));
+    inputs = locker ? await lockInputs(plan, source.itemFiles()) : null;
+    if (locker && inputs) await locker.check(builds, tx.tmpDir, inputs);
     // The new lock is staged with the outputs and committed with them (one journal, one commit point).
     testPoint('lock-staging');
     staged = locker ? await locker.stage(tx.path(STAGED_LOCK_NAME)) : null;
     testPoint('lock-staged');
     // Dataset cards and Croissant files, from the lock the commit leaves (src/engine/docs.ts).
-    written.push(...(await writeDatasetDocs({ builds, dir: tx.tmpDir, out: opts.out, lock: staged ? { path: staged.staged, mode: 'update' } : lockPath && opts.frozen ? { path: lockPath, mode: 'frozen' } : null })));
+    written.push(...(await writeDatasetDocs({ builds, dir: tx.tmpDir, out: opts.out, lock: staged ? { path: staged.staged, mode: 'update', value: staged.lock } : lockPath && opts.frozen ? { path: lockPath, mode: 'frozen' } : null })));
     await tx.commit(written, staged && lockPath ? { staged: staged.staged, to: lockPath } : undefined, staged?.remove ?? []);
   } catch (err) {
     const committed = tx.committed;
@@ -154,7 +158,7 @@ async function packLocked(plan: BuildPlan, converter: Converter, source: RecordS
     // its last yield (or at a failure): returning it runs its cleanup (the item loop's thread pool).
     await it.return?.(undefined);
   }
-  return { datasets: builds, images, lockWritten: staged ? lockPath : null };
+  return { datasets: builds, images, lockWritten: staged ? lockPath : null, inputs };
 }
 
 

@@ -1,9 +1,9 @@
 // Stage 1 of a build: scan the source, split every dataset, and write down everything the later stages
 // need as one serialisable BuildPlan (schemas/plan.schema.json). `process` and `pack` read only the plan,
 // the raw files it names and the converter registry, so they can run on other machines.
-import { readFile, stat } from 'node:fs/promises';
-import { realpath } from 'node:fs/promises';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { lstatSync, realpathSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { SPLITS, type Converter, type DatasetSpec, type Sample, type SplitCounts, type SplitName } from '../core/contract.js';
 import { DataError, UsageError } from '../core/errors.js';
 import { splitSamples } from '../split/index.js';
@@ -84,15 +84,40 @@ export interface PlanRequest extends BuildOptions {
   warn?: (message: string) => void;
 }
 
+function realOrSelf(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
+
+/**
+ * realpath(file), resolving each folder once: a file that is not itself a link lies in its folder's
+ * real path (a full realpath per file took 14 s for TissueMNIST's 236k stacks).
+ */
+function realPathOf(file: string, realDirs: Map<string, string>): string {
+  try {
+    if (lstatSync(file).isSymbolicLink()) return realOrSelf(file);
+  } catch {
+    return file;
+  }
+  const dir = dirname(file);
+  let real = realDirs.get(dir);
+  if (real === undefined) realDirs.set(dir, (real = realOrSelf(dir)));
+  return join(real, basename(file));
+}
+
 /**
  * Inputs reached through a symbolic link that leaves --input are read (never skipped), and said so: the
  * lock records them by their path inside --input, so the target can change without the folder changing.
  */
-async function reportOutsideLinks(input: string, files: readonly string[], warn?: (m: string) => void): Promise<void> {
-  const root = await realpath(input).catch(() => input);
+function reportOutsideLinks(input: string, files: readonly string[], warn?: (m: string) => void): void {
+  const root = realOrSelf(input);
   const outside: string[] = [];
+  const realDirs = new Map<string, string>();
   for (const f of files) {
-    const real = await realpath(f).catch(() => f);
+    const real = realPathOf(f, realDirs);
     const rel = relative(root, real);
     if (rel.startsWith('..') || isAbsolute(rel)) outside.push(`${f} -> ${real}`);
   }
@@ -104,13 +129,22 @@ async function reportOutsideLinks(input: string, files: readonly string[], warn?
   );
 }
 
+/** A file's size, 0 when it cannot be stat'ed (reading it later names the problem). */
+function sizeOrZero(file: string): number {
+  try {
+    return statSync(file, { throwIfNoEntry: false })?.size ?? 0;
+  } catch {
+    return 0;
+  }
+}
+
 /** Scan, split and order: the plan of a build (no pixels are read). */
 export async function makePlan(req: PlanRequest): Promise<BuildPlan> {
   const { converter } = req;
   const input = resolve(req.input);
   const specs = datasetsOf(converter, req.datasets);
   const scan = await converter.scan(input);
-  await reportOutsideLinks(input, [...scan.metadataFiles, ...scan.items.flatMap((it) => it.files)], req.warn);
+  reportOutsideLinks(input, [...scan.metadataFiles, ...scan.items.flatMap((it) => it.files)], req.warn);
   const itemById = new Map(scan.items.map((it) => [it.id, it]));
   if (itemById.size !== scan.items.length) throw new Error(`${converter.source.id}: scan() returned two items with one id`);
   const fileOf = (s: Sample) => itemById.get(s.item)?.files[0];
@@ -128,21 +162,25 @@ export async function makePlan(req: PlanRequest): Promise<BuildPlan> {
         if (!itemById.has(s.item)) throw new Error(`${converter.source.id}: sample ${s.id} names item ${s.item}, which scan() did not return`);
         let idx = order.get(s.item);
         if (idx === undefined) order.set(s.item, (idx = order.size));
+        // Assigned, not spread: `{ ...rest, item }` gives every object its own hidden class in V8 (a
+        // map, descriptors and property array each: ~0.25 KB per sample, 60 MB at TissueMNIST's 236k).
         const { item: _item, ...rest } = s;
-        planned.push({ ...rest, item: idx });
+        const p = rest as PlanSample;
+        p.item = idx;
+        planned.push(p);
       }
     }
     datasets.push({ flag: spec.flag, counts: { train: splits.train.length, val: splits.val.length, test: splits.test.length }, samples: planned });
   }
+  // One stat at a time, synchronously: a promise per file (236k for TissueMNIST) held ~1 GB at once,
+  // and local stats are faster without the thread-pool round trip.
   const items: PlanItem[] = new Array(order.size);
-  await Promise.all(
-    [...order].map(async ([id, idx]) => {
-      const it = itemById.get(id)!;
-      let bytes = 0;
-      for (const f of it.files) bytes += (await stat(f).catch(() => null))?.size ?? 0;
-      items[idx] = { id, files: it.files.map((f) => toPosixRelative(input, f)), bytes };
-    }),
-  );
+  for (const [id, idx] of order) {
+    const it = itemById.get(id)!;
+    let bytes = 0;
+    for (const f of it.files) bytes += sizeOrZero(f);
+    items[idx] = { id, files: it.files.map((f) => toPosixRelative(input, f)), bytes };
+  }
   return {
     planVersion: PLAN_VERSION,
     tool: { name: 'medmnist-build', version: TOOL_VERSION },

@@ -1,7 +1,6 @@
 // Drop whole datasets from an output folder: their outputs and their lock entries go in one commit
 // (src/lock/output-transaction.ts), so the folder reads as before or after, never in between.
-import { writeFile } from 'node:fs/promises';
-import { canonicalJson } from '../lock/canonical.js';
+import { writeCanonicalJson } from '../lock/canonical.js';
 import { outputNames } from '../lock/incremental.js';
 import { readLockIfExists, STAGED_LOCK_NAME, validateLock } from '../lock/lockfile.js';
 import { acquireOutputFolder, OutputTransaction, releaseOutputFolder } from '../lock/output-transaction.js';
@@ -21,7 +20,7 @@ export async function pruneDatasets(out: string, lockPath: string, flags: readon
     const tx = await OutputTransaction.begin(out);
     try {
       const staged = tx.path(STAGED_LOCK_NAME);
-      await writeFile(staged, canonicalJson(next));
+      writeCanonicalJson(staged, next);
       await tx.commit([], { staged, to: lockPath }, remove.sort());
     } catch (err) {
       await tx.abort();

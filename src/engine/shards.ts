@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { imageShape, type Converter } from '../core/contract.js';
 import { DataError, UsageError } from '../core/errors.js';
 import { sampleHash } from '../lock/content.js';
-import { samplesByItem, type HashedFile, type ItemResult } from './items.js';
+import { SamplesByItem, type HashedFile, type ItemResult } from './items.js';
 import { planJson, specOf, type BuildPlan } from './plan.js';
 
 export interface ShardRef {
@@ -78,8 +78,8 @@ function itemRange(items: number[]): [number, number] {
 /** Records per dataset that shard i holds, as the plan assigns them. */
 function recordCounts(plan: BuildPlan, items: number[]): number[] {
   const counts = plan.datasets.map(() => 0);
-  const byItem = samplesByItem(plan);
-  for (const it of items) for (const s of byItem[it]!) counts[s.dataset]!++;
+  const byItem = new SamplesByItem(plan);
+  for (const it of items) for (const s of byItem.of(it)) counts[s.dataset]!++;
   return counts;
 }
 
@@ -325,12 +325,12 @@ export async function openShards(plan: BuildPlan, converter: Converter, shardsDi
   }
 
   // Where each (dataset, position) record lies: shard and record number, as writeShard enumerated them.
-  const byItem = samplesByItem(plan);
+  const byItem = new SamplesByItem(plan);
   const where = plan.datasets.map((d) => ({ shard: new Int32Array(d.samples.length), rec: new Int32Array(d.samples.length) }));
   for (let i = 0; i < count; i++) {
     const next = plan.datasets.map(() => 0);
     for (const item of shardItems(plan, { index: i, count })) {
-      for (const s of byItem[item]!) {
+      for (const s of byItem.of(item)) {
         where[s.dataset]!.shard[s.pos] = i;
         where[s.dataset]!.rec[s.pos] = next[s.dataset]!++;
       }

@@ -126,7 +126,15 @@ export async function openOutput(given: string): Promise<OpenedOutput> {
       labelColumns: f.info.label_columns,
       embeddedLabels: f.info.labels,
       task: f.info.task,
-      details: { codecs, row_groups: f.metadata.row_groups.length, huggingface: f.kv.has('huggingface'), split: f.info.split },
+      details: {
+        codecs,
+        row_groups: f.metadata.row_groups.length,
+        huggingface: f.kv.has('huggingface'),
+        split: f.info.split,
+        // Multi-label only, so single-label reports are as before.
+        ...(f.labelLayout === 'indices' ? { label: 'positive class indices (Sequence(ClassLabel)); 0/1 per class in label_vector' } : {}),
+        ...(f.labelLayout === 'row' ? { label: '0/1 per class (written before Sequence(ClassLabel))' } : {}),
+      },
       records: () => f.records(),
     };
   }

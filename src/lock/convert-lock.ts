@@ -8,8 +8,7 @@ import { DataError } from '../core/errors.js';
 import { checkOutputs, type VerifyChange } from './verify.js';
 import { datasetEntry, outputDifferences, type BuiltDataset } from './entry.js';
 import { compareInputs, hashInputs } from './inputs.js';
-import { writeFile } from 'node:fs/promises';
-import { canonicalJson } from './canonical.js';
+import { writeCanonicalJson } from './canonical.js';
 import { mergeDatasets, readLockIfExists, validateLock, type LockDataset, type LockInputs, type LockRecipe, type Lockfile } from './lockfile.js';
 import { buildRecipe, jsonDifferences, manifestHashOf, type RecipeOptions } from './recipe.js';
 import { combineEntries, coreRecipeDifferences, droppedOutputs } from './incremental.js';
@@ -42,6 +41,8 @@ export interface ConvertLockOptions extends RecipeOptions {
 /** A lock staged for the commit, and the outputs the commit deletes because the new lock drops them. */
 export interface StagedLock {
   staged: string;
+  /** What `staged` holds, so that the docs need not read it back (50 MB for TissueMNIST). */
+  lock: Lockfile;
   remove: string[];
 }
 
@@ -79,15 +80,16 @@ export class ConvertLock {
   ) {}
 
   /**
-   * Recipes now; under --frozen also the raw inputs (`inputFiles`, absolute paths), refusing here, before
-   * any output exists, on a mismatch. Without --frozen the engine hashes each input as it reads it, once.
+   * Recipes now; under --frozen also the raw inputs (`inputFiles()`, absolute paths), refusing here, before
+   * any output exists, on a mismatch. Without --frozen the engine hashes each input as it reads it, once
+   * (and the list, 236k paths for TissueMNIST, is never made).
    */
-  static async prepare(o: ConvertLockOptions, converter: Converter, specs: readonly DatasetSpec[], inputFiles: readonly string[]): Promise<ConvertLock> {
+  static async prepare(o: ConvertLockOptions, converter: Converter, specs: readonly DatasetSpec[], inputFiles: () => readonly string[]): Promise<ConvertLock> {
     const base = await readLockIfExists(o.path);
     if (o.frozen && !base) throw new DataError(`--frozen needs an existing lock, and ${o.path} does not exist. Build once without --frozen to write it.`);
     const manifest = await manifestHashOf(o.split);
     const recipes = new Map(specs.map((s) => [s.flag, buildRecipe(converter.source.id, s, o, manifest)]));
-    const inputs = o.frozen ? await hashInputs(o.input, inputFiles, { onProgress: o.onProgress, subject: converter.source.id }) : null;
+    const inputs = o.frozen ? await hashInputs(o.input, inputFiles(), { onProgress: o.onProgress, subject: converter.source.id }) : null;
     if (o.frozen && base && inputs) {
       const problems: string[] = [];
       for (const spec of specs) {
@@ -177,7 +179,7 @@ export class ConvertLock {
     }
     const lock = mergeDatasets(current, entries);
     validateLock(lock, `lock to be written to ${this.o.path}`);
-    await writeFile(staged, canonicalJson(lock));
-    return { staged, remove };
+    writeCanonicalJson(staged, lock);
+    return { staged, lock, remove };
   }
 }

@@ -4,10 +4,11 @@
 // way (edited, touched, replaced) is hashed again. The cache is only an accelerator: it is never part
 // of the lock, a damaged or foreign cache is ignored, and --frozen never uses it.
 import { readFileSync, statSync, type Stats } from 'node:fs';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { writeFileAtomicSync } from '../core/atomic-write.js';
+import { TextWriter } from '../core/text-writer.js';
 import { sha256File } from './hash.js';
-import { inputsManifestHash, relativeInputPath } from './inputs.js';
+import { compareUtf8, inputsManifestHash, relativeInputPath } from './inputs.js';
 import type { LockInputFile, LockInputs } from './lockfile.js';
 
 export const INPUT_CACHE_NAME = '.medmnist-build-inputs.json';
@@ -36,8 +37,17 @@ function sameStat(a: Omit<CacheEntry, 'sha256'>, b: Omit<CacheEntry, 'sha256'>):
   return a.bytes === b.bytes && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs && a.ino === b.ino;
 }
 
+/** A build's inputs to remember, written by save() straight from the build's list. */
+interface Recorded {
+  inputDir: string;
+  /** Sorted by path (compareUtf8), as the lock lists them. */
+  files: readonly LockInputFile[];
+  since: number;
+}
+
 export class InputHashCache {
   private dirty = false;
+  private readonly recorded: Recorded[] = [];
   /** Files hashed (not taken from the cache) by the last hashInputs call. */
   rehashed = 0;
 
@@ -60,7 +70,7 @@ export class InputHashCache {
   /** The inputs as the lock records them, hashing only files whose stat is not in the cache. */
   async hashInputs(inputDir: string, files: readonly string[], onFile?: (done: number, total: number) => void): Promise<LockInputs> {
     const rels = [...new Set(files)].map((abs) => ({ abs, path: relativeInputPath(inputDir, abs) }));
-    rels.sort((a, b) => Buffer.compare(Buffer.from(a.path), Buffer.from(b.path)));
+    rels.sort((a, b) => compareUtf8(a.path, b.path));
     const out: LockInputFile[] = [];
     this.rehashed = 0;
     for (const r of rels) {
@@ -88,26 +98,69 @@ export class InputHashCache {
   }
 
   /**
-   * Remember the hashes a build took while reading its inputs. Only files not modified since the build
-   * started (`since`, ms) are recorded: one changed during the build gets hashed afresh next time.
+   * Remember the hashes a build took while reading its inputs, in the file save() writes (not for this
+   * instance's hashInputs). Only files not modified since the build started (`since`, ms) are kept: one
+   * changed during the build gets hashed afresh next time.
    */
   record(inputDir: string, inputs: LockInputs, since: number): void {
-    for (const f of inputs.files) {
-      const abs = join(inputDir, ...f.path.split('/'));
-      const st = statSync(abs, { bigint: true, throwIfNoEntry: false });
-      if (!st) continue;
-      const key = statKey(st as unknown as Stats);
-      if (key.bytes !== f.bytes || Number(BigInt(key.mtimeNs) / 1_000_000n) >= since) continue;
-      this.data.files[abs] = { ...key, sha256: f.sha256 };
-      this.dirty = true;
+    // Kept as the build's own list and turned into entries while saving: as objects the entries of
+    // TissueMNIST's 236k stacks held 140 MB.
+    this.recorded.push({ inputDir, files: inputs.files, since });
+    this.dirty = true;
+  }
+
+  /** True when a recorded build lists `abs` (its entry is written from that build, or dropped). */
+  private isRecorded(abs: string): boolean {
+    for (const r of this.recorded) {
+      if (!abs.startsWith(r.inputDir + sep)) continue;
+      const path = relativeInputPath(r.inputDir, abs);
+      let lo = 0;
+      let hi = r.files.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        const c = compareUtf8(r.files[mid]!.path, path);
+        if (c === 0) return true;
+        if (c < 0) lo = mid + 1;
+        else hi = mid;
+      }
     }
+    return false;
+  }
+
+  /** The cache entry of a recorded file, or null if it changed since the build started (or is gone). */
+  private static entryOf(abs: string, f: LockInputFile, since: number): CacheEntry | null {
+    const st = statSync(abs, { bigint: true, throwIfNoEntry: false });
+    if (!st) return null;
+    const key = statKey(st as unknown as Stats);
+    if (key.bytes !== f.bytes || Number(BigInt(key.mtimeNs) / 1_000_000n) >= since) return null;
+    return { ...key, sha256: f.sha256 };
   }
 
   /** Write the cache if it changed (atomically; failure only costs re-hashing next time). */
   save(): void {
     if (!this.dirty) return;
     try {
-      writeFileAtomicSync(this.path, JSON.stringify(this.data));
+      // The cache file an entry at a time (as one string it is 55 MB for TissueMNIST): entries of files
+      // a recorded build lists come from that build, every other entry stays.
+      writeFileAtomicSync(this.path, (fd) => {
+        const w = new TextWriter(fd);
+        w.put(`{"version":${this.data.version},"files":{`);
+        let comma = '';
+        const put = (abs: string, entry: CacheEntry) => {
+          w.put(`${comma}${JSON.stringify(abs)}:${JSON.stringify(entry)}`);
+          comma = ',';
+        };
+        for (const k of Object.keys(this.data.files)) if (!this.isRecorded(k)) put(k, this.data.files[k]!);
+        for (const r of this.recorded) {
+          for (const f of r.files) {
+            const abs = join(r.inputDir, ...f.path.split('/'));
+            const entry = InputHashCache.entryOf(abs, f, r.since);
+            if (entry) put(abs, entry);
+          }
+        }
+        w.put('}}');
+        w.flush();
+      });
       this.dirty = false;
     } catch {
       /* read-only or full: the cache is an accelerator only */

@@ -13,7 +13,7 @@ import { SPLITS, type Converter, type ConverterRegistry } from '../core/contract
 import { contentOfRecords } from './content.js';
 import { expectedOutputs } from './entry.js';
 import { sha256File } from './hash.js';
-import { compareInputs, hashInputs, inputsManifestHash } from './inputs.js';
+import { compareInputs, compareUtf8, hashInputs, inputsManifestHash } from './inputs.js';
 import { INPUT_CACHE_NAME } from './input-cache.js';
 import { LOCK_NAME, readLock, type LockDataset, type LockInputs } from './lockfile.js';
 import { buildRecipe, fieldDifferences, recipeHash } from './recipe.js';
@@ -112,7 +112,7 @@ function checkLockEntry(flag: string, d: LockDataset, changes: VerifyChange[]): 
   const own = inputsManifestHash(d.inputs.files);
   if (own !== d.inputs.manifestSha256) bad('inputs', `the raw-input file list hashes to ${short(own)}, manifestSha256 says ${short(d.inputs.manifestSha256)} (edited by hand?)`);
   const paths = d.inputs.files.map((f) => f.path);
-  if (paths.some((p, i) => i > 0 && Buffer.compare(Buffer.from(paths[i - 1]!), Buffer.from(p)) >= 0)) bad('inputs.files', 'not sorted by path, or a path listed twice');
+  if (paths.some((p, i) => i > 0 && compareUtf8(paths[i - 1]!, p) >= 0)) bad('inputs.files', 'not sorted by path, or a path listed twice');
   if (paths.some((p) => p === '' || p.startsWith('/') || p.split('/').includes('..'))) bad('inputs.files', 'a path that is not relative to the input folder');
   if (d.source !== d.recipe.source) bad('source', `${d.source}, the recipe says ${d.recipe.source}`);
   if (d.recipe.dataset !== flag) bad('recipe.dataset', `${d.recipe.dataset}, the entry is ${flag}`);

@@ -155,13 +155,22 @@ function loadingSection(d: DatasetDocsInput): string[] {
   return out;
 }
 
-function labelsSection(first: DatasetMetadata): string[] {
+function labelsSection(d: DatasetDocsInput, first: DatasetMetadata): string[] {
   const multi = first.task === 'multi-label, binary-class';
   const rows = Object.entries(first.labels).map(([k, v]) => [k, v]);
+  const parquet = d.sizes.some((s) => s.formats['parquet'] !== undefined);
   return [
     '## Labels',
     '',
     `Task: ${first.task}. ${multi ? `Each sample has ${rows.length} binary labels, one per column below.` : 'The label is the index of the class name.'}`,
+    // Only where it applies, so other cards keep their bytes.
+    ...(multi && parquet
+      ? [
+          '',
+          `In the Parquet files, ${code('label')} lists the columns whose value is 1, ascending (${code('[]')} for none): the Hugging Face feature ${code('Sequence(ClassLabel(names=...))')}, ` +
+            `so ${code('datasets')} shows the names. ${code('label_vector')} holds the ${rows.length} values of 0 or 1, the row of the NPZ labels; the NPZ, Arrow, image folders and samples.csv hold those values.`,
+        ]
+      : []),
     '',
     ...table([multi ? 'column' : 'label', 'name'], rows),
     '',
@@ -278,7 +287,7 @@ export function renderCard(d: DatasetDocsInput): string {
     '',
     ...filesSection(doc),
     ...loadingSection(doc),
-    ...labelsSection(first),
+    ...labelsSection(d, first),
     ...countsSection(doc, first),
     ...recipeSection(doc),
     ...splitSection(doc),

@@ -158,9 +158,17 @@ export function croissantDocument(d: DatasetDocsInput, card: DocFile): Record<st
           volume
             ? field('image', 'sc:Integer', `Volume [${shape.join(', ')}] of uint8 as nested lists (Hugging Face Array3D).`, { repeated: true })
             : field('image', 'sc:ImageObject', `PNG image [${shape.join(', ')}] (uint8), the bytes of the Hugging Face Image struct.`),
-          multi
-            ? field('label', 'sc:Integer', `${Object.keys(first.labels).length} binary labels, in the order of ${labelsId}.`, { repeated: true })
-            : field('label', 'sc:Integer', 'Label value (see the class names).', { references: { field: ref(`${labelsId}/index`) } }),
+          // Multi-label Parquet: label = the positive label indices (Hugging Face Sequence(ClassLabel)),
+          // label_vector = the 0/1 value per label (MedMNIST's row).
+          ...(multi
+            ? [
+                field('label', 'sc:Integer', `Indices of the positive labels, ascending (empty: none); values of ${labelsId}/index (Hugging Face Sequence(ClassLabel)).`, {
+                  repeated: true,
+                  references: { field: ref(`${labelsId}/index`) },
+                }),
+                field('label_vector', 'sc:Integer', `${Object.keys(first.labels).length} binary values (0/1), one per label in the order of ${labelsId}: the NPZ label row.`, { repeated: true }),
+              ]
+            : [field('label', 'sc:Integer', 'Label value (see the class names).', { references: { field: ref(`${labelsId}/index`) } })]),
           field('split', 'sc:Text', meaning('split', 'split')),
           field('index', 'sc:Integer', meaning('index', 'index')),
           field('image_id', 'sc:Text', meaning('image_id', 'image_id')),
