@@ -7,7 +7,9 @@
 // Each process runs under /usr/bin/time (wall, CPU, peak RSS, start-up included on both sides); our
 // threads' CPU is sampled from /proc while it runs. Each job runs twice per allocator, alternating, and
 // the best wall counts. The 28-px outputs are compared with numpy: the same multiset of images.
-// PIPELINE_BENCH_BASELINE=<another checkout>/bin/medmnist-build.js adds that build's runs (before/after).
+// PIPELINE_BENCH_BASELINE=<another checkout>/bin/medmnist-build.js adds that build's runs (before/after);
+// PIPELINE_BENCH_ONLY=<name prefix> runs one job; CHEST_BENCH_COUNT sets the PNG count (default 240:
+// start-up is then a large share of each run, so count >= 1,000 shows the steady state).
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
@@ -112,11 +114,13 @@ export const pipelineBench: Bench = {
     if (!existsSync(join(ham, 'HAM10000_metadata.csv'))) await ham10000.writeFakeDownload(ham, { count: 2000, seed: 1 });
     const chest = join(work, 'chest');
     let pngs: string[];
-    if (!existsSync(join(chest, 'files.json'))) {
+    const want = Number(process.env['CHEST_BENCH_COUNT'] ?? 240);
+    const cached = existsSync(join(chest, 'files.json')) ? (JSON.parse(readFileSync(join(chest, 'files.json'), 'utf8')) as string[]) : [];
+    if (cached.length !== want) {
       await rm(chest, { recursive: true, force: true });
       pngs = await writeChestInput(chest);
       writeFileSync(join(chest, 'files.json'), JSON.stringify(pngs));
-    } else pngs = JSON.parse(readFileSync(join(chest, 'files.json'), 'utf8')) as string[];
+    } else pngs = cached;
     const convert = (source: string, input: string, sizes: string) => (out: string): [string, string[]] => [
       process.execPath,
       [BIN, 'convert', '--source', source, '--input', input, '--out', out, '--size', sizes, '--format', 'npz', '--no-fingerprint', '--quiet'],
@@ -153,7 +157,8 @@ export const pipelineBench: Bench = {
       ['tunables', { ...process.env, GLIBC_TUNABLES: TUNABLES }],
     ];
     process.stdout.write(`${availableParallelism()} cores; best of ${ROUNDS} per cell; wall includes process start-up on both sides\n`);
-    for (const job of jobs) {
+    const only = process.env['PIPELINE_BENCH_ONLY'];
+    for (const job of jobs.filter((j) => !only || j.name.startsWith(only))) {
       const best = new Map<string, Timed>();
       const keep = (key: string, t: Timed): void => {
         if (!best.has(key) || t.wall < best.get(key)!.wall) best.set(key, t);
