@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { rng } from '../converters/_kit/synth.js';
 import { DataError } from '../src/core/errors.js';
 import { decodeImage, decodeImageShared, decodeImageSharp } from '../src/image/decode.js';
 import { decodeJpegShared, jpegWasmChannels, jpegWasmStats } from '../src/image/jpeg-wasm.js';
@@ -81,18 +82,6 @@ describe('JPEG corpus against live Pillow', () => {
 });
 
 describe('WebAssembly decoder after 5,000 bad inputs in one process', () => {
-  /** mulberry32 */
-  function rng(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = a;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
-
   /** Offset just past the SOS header, where entropy-coded data starts. */
   function scanStart(b: Uint8Array): number {
     let p = 2;
