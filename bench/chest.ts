@@ -45,7 +45,8 @@ function chestLike(seed: number): Uint8Array {
   return base;
 }
 
-async function writeInput(dir: string): Promise<string[]> {
+/** A NIH-shaped download of chest-like 1024x1024 gray PNGs (COUNT of them) in `dir`; returns the PNG paths, sorted. */
+export async function writeInput(dir: string): Promise<string[]> {
   await nihCxr14.writeFakeDownload(dir, { count: COUNT, seed: 7 });
   const files: string[] = [];
   for (const a of readdirSync(dir).filter((d) => d.startsWith('images_'))) {

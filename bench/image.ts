@@ -94,7 +94,7 @@ async function pipelineVsPillow(workDir: string): Promise<void> {
   process.stdout.write('(cpu = CPU ms per image summed over all threads of the process)\n');
   const line = (label: string, n: number, sec: number, cpuSec: number): string =>
     `${label}: ${fmt(n / sec)} images/s (${n} in ${sec.toFixed(2)} s, cpu ${((cpuSec * 1000) / n).toFixed(2)} ms)`;
-  // Decoding alone: sharp (4 in flight, as the engine) against Pillow's Image.open -> convert('RGB').
+  // Decoding alone: decodeFile (4 in flight, as the engine) against Pillow's Image.open -> convert('RGB').
   const jpegs = ['HAM10000_images_part_1', 'HAM10000_images_part_2'].flatMap((d) =>
     readdirSync(join(input, d)).filter((f) => f.endsWith('.jpg')).map((f) => join(input, d, f)),
   );
@@ -106,7 +106,7 @@ async function pipelineVsPillow(workDir: string): Promise<void> {
   const seconds = (performance.now() - t0) / 1000;
   const py = pillowRun(input, join(workDir, 'pillow-out'), 'decode');
   process.stdout.write(
-    `decode only (JPEG)   ${line('sharp  ', jpegs.length, seconds, (c.user + c.system) / 1e6)}   ` +
+    `decode only (JPEG)   ${line('decode ', jpegs.length, seconds, (c.user + c.system) / 1e6)}   ` +
       `${line('Pillow', py.images, py.seconds, py.cpuSeconds)}\n`,
   );
   for (const sizes of [[28], [28, 64, 128, 224]]) {

@@ -13,12 +13,14 @@ export interface Bench {
 
 const BENCHES: (() => Promise<Bench>)[] = [
   async () => (await import('./image.js')).imageBench,
+  async () => (await import('./decode.js')).decodeBench,
   async () => (await import('./formats.js')).formatsBench,
   async () => (await import('./verify.js')).verifyBench,
   async () => (await import('./evaluate.js')).default,
   async () => (await import('./chest.js')).chestBench,
   async () => (await import('./lits.js')).litsBench,
   async () => (await import('./tissue.js')).tissueBench,
+  async () => (await import('./pipeline.js')).pipelineBench,
 ];
 
 async function main(): Promise<void> {

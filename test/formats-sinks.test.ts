@@ -20,6 +20,7 @@ import { SPLITS, type DatasetSpec, type SplitName } from '../src/core/contract.j
 import { DataError } from '../src/core/errors.js';
 import { collect } from './formats-helpers.js';
 import { pythonOk } from './support/run-cli.js';
+import { MULTILABEL_PARQUET_COLUMNS } from './support/parquet-columns.js';
 
 const S = 12;
 const COUNTS: Record<SplitName, number> = { train: 5, val: 0, test: 3 };
@@ -190,16 +191,7 @@ print(json.dumps({k: [list(a[k].shape), str(a[k].dtype), int(a[k].sum())] for k 
       const empty = (await con.runAndReadAll(`select count(*)::int n from '${file('val')}'`)).getRowObjectsJson();
       expect(empty).toEqual([{ n: 0 }]);
       const types = (await con.runAndReadAll(`describe select * from '${file('train')}'`)).getRowObjectsJson();
-      expect(types.map((t) => [t['column_name'], t['column_type']])).toEqual([
-        ['image', 'STRUCT(bytes BLOB, path VARCHAR)'],
-        ['label', 'BIGINT[]'],
-        ['label_vector', 'UTINYINT[]'],
-        ['split', 'VARCHAR'],
-        ['index', 'INTEGER'],
-        ['image_id', 'VARCHAR'],
-        ['group_id', 'VARCHAR'],
-        ['fine_label', 'VARCHAR'],
-      ]);
+      expect(types.map((t) => [t['column_name'], t['column_type']])).toEqual(MULTILABEL_PARQUET_COLUMNS);
       const hf = JSON.parse((await openParquetFile(file('train'))).kv.get('huggingface')!) as { info: { features: Record<string, unknown> } };
       expect(hf.info.features['label']).toEqual({ feature: { names: chest.labels, _type: 'ClassLabel' }, _type: 'Sequence' });
       expect(hf.info.features['label_vector']).toEqual({ feature: { dtype: 'uint8', _type: 'Value' }, _type: 'Sequence' });

@@ -1,4 +1,4 @@
-// The engine's pixel stage end to end: sharp decode -> recipe, against live Pillow on real JPEG files,
+// The engine's pixel stage end to end: decode (fast routes in threads, or sharp) -> recipe, against live Pillow on real JPEG files,
 // and the same bytes whatever the thread and in-flight settings.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,8 +37,7 @@ const item = (f: string): Item => ({ id: f, files: [f] });
 async function runAll(recipe: Recipe, sizes: number[], resampleThreads: number, inFlight: number): Promise<Uint8Array[][]> {
   const proc = createItemProcessor({ converter: ham10000, sizes, workers: 2, resampleThreads });
   const one = async (f: string): Promise<Uint8Array[]> => {
-    const loaded = await proc.load(item(f), [readFileSync(f)]);
-    return (await proc.cut(item(f), loaded, recipe, [undefined]))[0]!;
+    return (await proc.process(item(f), [readFileSync(f)], [{ recipe, regions: [undefined] }]))[0]![0]!;
   };
   try {
     const out: Uint8Array[][] = [];
@@ -98,9 +97,12 @@ describe('createItemProcessor', () => {
   for (const recipe of recipes) {
     it(`equals Pillow for ${recipe.mode}, crop ${String(recipe.crop)}, ${recipe.filter}`, async () => {
       const sizes = [28, 64, 128];
-      const ours = await runAll(opsOf(recipe), sizes, 0, 4);
       const want = pillow(recipe, sizes);
-      ours.forEach((px, i) => px.forEach((p, j) => expect(Buffer.from(p).equals(want[i]![j]!), `${files[i]} size ${sizes[j]}`).toBe(true)));
+      // 0 threads: decode and cut on the main thread; 2: decoded and cut in the pool's threads.
+      for (const threads of [0, 2]) {
+        const ours = await runAll(opsOf(recipe), sizes, threads, 4);
+        ours.forEach((px, i) => px.forEach((p, j) => expect(Buffer.from(p).equals(want[i]![j]!), `${files[i]} size ${sizes[j]}, ${threads} threads`).toBe(true)));
+      }
     });
   }
 
@@ -115,11 +117,12 @@ describe('createItemProcessor', () => {
   });
 
   it('reports a truncated file as a DataError naming it, with and without the pool', async () => {
-    for (const resampleThreads of [0, 1]) {
+    for (const resampleThreads of [0, 1, 2]) {
       const proc = createItemProcessor({ converter: ham10000, sizes: [28], workers: 2, resampleThreads });
       try {
         const f = join(dir, 'broken.jpg');
-        const err = await proc.load(item(f), [readFileSync(f)]).catch((e: unknown) => e);
+        const cuts = [{ recipe: opsOf(recipes[0]!), regions: [undefined] }];
+        const err = await proc.process(item(f), [readFileSync(f)], cuts).catch((e: unknown) => e);
         expect(err).toBeInstanceOf(DataError);
         expect((err as Error).message).toMatch(/broken\.jpg/);
       } finally {

@@ -14,6 +14,7 @@ import { SPLITS, type SplitName } from '../src/core/contract.js';
 import type { InspectReport } from '../src/formats/inspect.js';
 import { cliOk, pythonOk, tempDir } from './support/run-cli.js';
 import { spawnSync } from 'node:child_process';
+import { MULTILABEL_PARQUET_COLUMNS } from './support/parquet-columns.js';
 
 // MedMNIST's INFO['chestmnist']['label'], in order (medmnist/info.py).
 const NAMES = [
@@ -98,16 +99,7 @@ describe('ChestMNIST Parquet: label = Sequence(ClassLabel) class indices, label_
 
   it('DuckDB: column types and the Parquet schema (nullable lists, as datasets requires to keep the feature)', async () => {
     const types = (await con.runAndReadAll(`describe select * from '${file('train')}'`)).getRowObjectsJson();
-    expect(types.map((t) => [t['column_name'], t['column_type']])).toEqual([
-      ['image', 'STRUCT(bytes BLOB, path VARCHAR)'],
-      ['label', 'BIGINT[]'],
-      ['label_vector', 'UTINYINT[]'],
-      ['split', 'VARCHAR'],
-      ['index', 'INTEGER'],
-      ['image_id', 'VARCHAR'],
-      ['group_id', 'VARCHAR'],
-      ['fine_label', 'VARCHAR'],
-    ]);
+    expect(types.map((t) => [t['column_name'], t['column_type']])).toEqual(MULTILABEL_PARQUET_COLUMNS);
     // datasets' Features.from_arrow_schema keeps a metadata feature only when pyarrow's field equals the
     // feature's own (list<int64>, nullable list and items): so OPTIONAL at both levels, INT64 items.
     const schema = (

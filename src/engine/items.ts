@@ -98,20 +98,21 @@ export async function* processItems(
       });
       const files = bytes.map((b, k) => ({ path: item.files[k]!, bytes: b.length, sha256: createHash('sha256').update(b).digest('hex') }));
       onRead?.(files.reduce((a, f) => a + f.bytes, 0));
-      const loaded = await proc.load({ id: item.id, files: abs }, bytes);
-      const cuts: ItemCut[] = [];
+      // All samples of one dataset go in one CutSpec (they share the item stage of the recipe).
       const samples = byItem.of(i);
-      for (let k = 0; k < samples.length; ) {
-        // All samples of one dataset are cut in one call (they share the item stage of the recipe).
-        const di = samples[k]!.dataset;
-        let end = k;
-        while (end < samples.length && samples[end]!.dataset === di) end++;
-        const group = samples.slice(k, end);
-        const ds = plan.datasets[di]!;
-        const pixels = await proc.cut({ id: item.id, files: abs }, loaded, specs[di]!.recipe, group.map((g) => ds.samples[g.pos]!.region));
-        group.forEach((g, j) => cuts.push({ dataset: di, pos: g.pos, pixels: pixels[j]! }));
-        k = end;
+      const groups: { dataset: number; pos: number }[][] = [];
+      for (const s of samples) {
+        const last = groups[groups.length - 1];
+        if (last && last[0]!.dataset === s.dataset) last.push(s);
+        else groups.push([s]);
       }
+      const pixels = await proc.process(
+        { id: item.id, files: abs },
+        bytes,
+        groups.map((g) => ({ recipe: specs[g[0]!.dataset]!.recipe, regions: g.map((s) => plan.datasets[s.dataset]!.samples[s.pos]!.region) })),
+      );
+      const cuts: ItemCut[] = [];
+      groups.forEach((g, gi) => g.forEach((s, j) => cuts.push({ dataset: s.dataset, pos: s.pos, pixels: pixels[gi]![j]! })));
       return { item: i, files, cuts };
     };
     for await (const r of orderedMap(items, large ? 1 : Math.max(1, workers) * 2, run)) {

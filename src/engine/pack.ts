@@ -128,9 +128,9 @@ async function packLocked(plan: BuildPlan, converter: Converter, source: RecordS
   const builds: DatasetBuild[] = [];
   let images = 0;
   let staged: StagedLock | null = null;
+  const it = source.records[Symbol.asyncIterator]();
   let inputs: LockInputs | null = null;
   try {
-    const it = source.records[Symbol.asyncIterator]();
     const written: string[] = [];
     for (let di = 0; di < plan.datasets.length; di++) {
       const b = await packDataset(plan, converter, specs[di]!, di, it, tx, opts, source.dropped?.[di]);
@@ -153,6 +153,10 @@ async function packLocked(plan: BuildPlan, converter: Converter, source: RecordS
     const committed = tx.committed;
     await tx.abort();
     throw committed ? err : fsError(err, `cannot write the build into ${opts.out} (the output folder was left as it was)`);
+  } finally {
+    // pack reads exactly the records it expects, so the source's generator is still suspended after
+    // its last yield (or at a failure): returning it runs its cleanup (the item loop's thread pool).
+    await it.return?.(undefined);
   }
   return { datasets: builds, images, lockWritten: staged ? lockPath : null, inputs };
 }

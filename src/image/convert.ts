@@ -4,11 +4,12 @@ import type { RasterImage } from './raster.js';
 
 /** ITU-R 601-2 luma with Pillow's integer rounding: (R*19595 + G*38470 + B*7471 + 0x8000) >> 16. */
 function toL(src: RasterImage): RasterImage {
+  const ch = src.channels;
+  // Gray is already L: no copy (and no fresh full-size buffer per image).
+  if (ch === 1) return src;
   const n = src.width * src.height;
   const out = new Uint8Array(n);
   const s = src.data;
-  const ch = src.channels;
-  if (ch === 1) return src;
   if (ch === 2) {
     // LA -> L drops alpha.
     for (let i = 0; i < n; i++) out[i] = s[i * 2]!;

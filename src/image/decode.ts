@@ -1,5 +1,8 @@
-// Decoding with sharp to what Pillow's Image.open gives, as 8-bit interleaved pixels: full resolution,
+// Decoding to what Pillow's Image.open gives, as 8-bit interleaved pixels: full resolution,
 // no resize, no rotation, embedded ICC profiles ignored (Pillow never applies them), gray kept 1-channel.
+// 8-bit gray / YCbCr / RGB Huffman JPEGs go to libjpeg-turbo in WebAssembly (jpeg-wasm.ts); everything
+// else, and any JPEG it declines or fails on, to sharp, which also words every refusal. Uncompressed
+// 8-bit RGB / gray TIFFs are copied out of their strips (tiff-raw.ts).
 // Gray + alpha decodes to gray: the alpha is dropped here, as Pillow's convert('L') / convert('RGB')
 // drop it (RGBA keeps its alpha for callers that resize RGBA).
 // Modes Pillow opens that an 8-bit raster cannot hold are reduced as Image.convert would reduce them:
@@ -11,6 +14,7 @@ import sharp from 'sharp';
 import { DataError } from '../core/errors.js';
 import { maxImagePixels } from '../core/limits.js';
 import type { RasterImage } from './raster.js';
+import { decodeFastShared } from './fast-decode.js';
 import { sniffLayout } from './sniff.js';
 
 function raster(data: Uint8Array, width: number, height: number, channels: number): RasterImage {
@@ -48,46 +52,73 @@ async function rawDecode(pipeline: sharp.Sharp): Promise<RasterImage> {
   return raster(new Uint8Array(data.buffer, data.byteOffset, data.length), info.width, info.height, info.channels);
 }
 
-/** Decode an image file to 8-bit interleaved pixels, as Pillow's Image.open sees them (see above). */
+/**
+ * Decode an image held in memory to 8-bit interleaved pixels, as Pillow's Image.open sees them (see
+ * above). `name` (the file's path) only names the file in a refusal. The raster is the caller's own.
+ */
+export async function decodeImage(bytes: Uint8Array, name: string): Promise<RasterImage> {
+  const fast = decodeFastShared(bytes);
+  if (fast) return { ...fast, data: fast.data.slice() };
+  return decodeImageSharp(bytes, name);
+}
+
+/**
+ * decodeImage without the copy: a fast-route raster is returned in this thread's reused buffer,
+ * valid only until the next decode on this thread. For a caller that consumes (resizes) each raster
+ * before decoding the next.
+ */
+export async function decodeImageShared(bytes: Uint8Array, name: string): Promise<RasterImage> {
+  return decodeFastShared(bytes) ?? decodeImageSharp(bytes, name);
+}
+
+/** decodeImage through sharp alone: the fallback of every fast route (and the old route, for benches and tests). */
+export async function decodeImageSharp(bytes: Uint8Array, name: string): Promise<RasterImage> {
+  try {
+    return await sharpDecode(bytes);
+  } catch (err) {
+    throw refusal(err, name);
+  }
+}
+
+/** Read and decode one file; a missing or unreadable file is refused like an undecodable one. */
 export async function decodeFile(file: string): Promise<RasterImage> {
   let bytes: Buffer;
   try {
     bytes = readFileSync(file);
   } catch (err) {
-    throw new DataError(`cannot read image ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}. Check the path, then run again.`);
+    throw refusal(err, file);
   }
   return decodeImage(bytes, file);
 }
 
-/** Decode the bytes of an image file (`name`: its path, for messages), as decodeFile does. */
-export async function decodeImage(bytes: Uint8Array, name: string): Promise<RasterImage> {
-  try {
-    // failOn 'warning' turns libjpeg's "premature end of data" into an error, as Pillow refuses
-    // truncated files unless LOAD_TRUNCATED_IMAGES is set.
-    // sequentialRead: the whole image is read top to bottom once (measured ~5% less CPU per JPEG).
-    const img = sharp(bytes, { failOn: 'warning', limitInputPixels: maxImagePixels(), ignoreIcc: true, sequentialRead: true });
-    // 8-bit gray / colour JPEG and PNG (nearly every MedMNIST source) skip the metadata round trip.
-    const layout = sniffLayout(bytes);
-    if (layout) return await rawDecode(layout === 'gray' ? img.toColourspace('b-w') : img);
-    const meta = await img.metadata();
-    const chans = meta.channels ?? 3;
-    if (meta.space === 'cmyk') {
-      const { data, info } = await img.pipelineColourspace('cmyk').toColourspace('cmyk').raw().toBuffer({ resolveWithObject: true });
-      if (info.channels !== 4) throw new Error(`CMYK image decoded to ${info.channels} channels`);
-      return raster(cmykToRgb(data, info.width * info.height), info.width, info.height, 3);
-    }
-    if (meta.depth === 'ushort') {
-      const space = chans <= 2 ? 'grey16' : 'rgb16';
-      const { data, info } = await img.toColourspace(space).raw({ depth: 'ushort' }).toBuffer({ resolveWithObject: true });
-      // Native-endian samples; copy first if the buffer is not 2-byte aligned.
-      const bytes = data.byteOffset % 2 === 0 ? data : Buffer.from(data);
-      const samples = new Uint16Array(bytes.buffer, bytes.byteOffset, bytes.length / 2);
-      return raster(narrow16(samples, info.channels), info.width, info.height, info.channels);
-    }
-    return await rawDecode(chans === 1 || chans === 2 ? img.toColourspace('b-w') : img);
-  } catch (err) {
-    if (err instanceof DataError) throw err;
-    const why = err instanceof Error ? err.message : String(err);
-    throw new DataError(`cannot decode image ${name}: ${why.trim()}. Re-download or remove this file, then run again.`);
+function refusal(err: unknown, name: string): DataError {
+  if (err instanceof DataError) return err;
+  const why = err instanceof Error ? err.message : String(err);
+  return new DataError(`cannot decode image ${name}: ${why.trim()}. Re-download or remove this file, then run again.`);
+}
+
+async function sharpDecode(bytes: Uint8Array): Promise<RasterImage> {
+  // failOn 'warning' turns libjpeg's "premature end of data" into an error, as Pillow refuses
+  // truncated files unless LOAD_TRUNCATED_IMAGES is set.
+  // sequentialRead: the whole image is read top to bottom once (measured ~5% less CPU per JPEG).
+  const img = sharp(bytes, { failOn: 'warning', limitInputPixels: maxImagePixels(), ignoreIcc: true, sequentialRead: true });
+  // 8-bit gray / colour JPEG and PNG (nearly every MedMNIST source) skip the metadata round trip.
+  const layout = sniffLayout(bytes);
+  if (layout) return await rawDecode(layout === 'gray' ? img.toColourspace('b-w') : img);
+  const meta = await img.metadata();
+  const chans = meta.channels ?? 3;
+  if (meta.space === 'cmyk') {
+    const { data, info } = await img.pipelineColourspace('cmyk').toColourspace('cmyk').raw().toBuffer({ resolveWithObject: true });
+    if (info.channels !== 4) throw new Error(`CMYK image decoded to ${info.channels} channels`);
+    return raster(cmykToRgb(data, info.width * info.height), info.width, info.height, 3);
   }
+  if (meta.depth === 'ushort') {
+    const space = chans <= 2 ? 'grey16' : 'rgb16';
+    const { data, info } = await img.toColourspace(space).raw({ depth: 'ushort' }).toBuffer({ resolveWithObject: true });
+    // Native-endian samples; copy first if the buffer is not 2-byte aligned.
+    const aligned = data.byteOffset % 2 === 0 ? data : Buffer.from(data);
+    const samples = new Uint16Array(aligned.buffer, aligned.byteOffset, aligned.length / 2);
+    return raster(narrow16(samples, info.channels), info.width, info.height, info.channels);
+  }
+  return await rawDecode(chans === 1 || chans === 2 ? img.toColourspace('b-w') : img);
 }

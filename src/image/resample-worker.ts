@@ -1,21 +1,37 @@
-// A resampling thread of the pool in resample-pool.ts: applies the pixel recipe to loaded items.
-// Each thread has its own wasm instance; the work is a pure function of the message, so which thread
-// runs a job never changes its bytes.
+// A thread of the pool in resample-pool.ts: cuts loaded items, or decodes an image file by a fast
+// route and cuts it in place. Each thread has its own wasm instances and reused buffers; the work is
+// a pure function of the message, so which thread runs a job never changes its bytes.
 import { parentPort } from 'node:worker_threads';
+import { decodeFastShared } from './fast-decode.js';
+import { rasterToArray } from './raster.js';
 import { cutItem } from './recipe.js';
-import type { RecipeJob, RecipeReply } from './resample-pool.js';
+import type { PoolJob, PoolReply } from './resample-pool.js';
 
 const port = parentPort;
 if (!port) throw new Error('resample-worker.js runs only as a worker thread');
 
-port.on('message', (job: RecipeJob) => {
-  let reply: RecipeReply;
+port.on('message', (job: PoolJob) => {
   try {
-    const pixels = cutItem(job.loaded, job.recipe, job.regions, job.sizes);
-    reply = { id: job.id, pixels };
-    port.postMessage(reply, [...new Set(pixels.flat().map((p) => p.buffer as ArrayBuffer))]);
+    let loaded = job.kind === 'cut' ? job.loaded : null;
+    let shared: ArrayBufferLike | null = null;
+    if (job.kind === 'decode') {
+      const raster = decodeFastShared(job.bytes);
+      if (!raster) {
+        const b = job.bytes;
+        const own = b.byteOffset === 0 && b.byteLength === b.buffer.byteLength;
+        port.postMessage({ id: job.id, declined: b } satisfies PoolReply, own ? [b.buffer as ArrayBuffer] : []);
+        return;
+      }
+      loaded = rasterToArray(raster);
+      shared = raster.data.buffer;
+    }
+    const pixels = job.cuts.map((c) => cutItem(loaded!, c.recipe, c.regions, job.sizes));
+    // An output that still points into the decoder's reused buffer (an op that passed its input
+    // through) is copied: that buffer stays here for the next image.
+    const owned = pixels.map((per) => per.map((sizes) => sizes.map((p) => (p.buffer === shared ? p.slice() : p))));
+    const transfer = new Set(owned.flat(2).map((p) => p.buffer as ArrayBuffer));
+    port.postMessage({ id: job.id, pixels: owned } satisfies PoolReply, [...transfer]);
   } catch (err) {
-    reply = { id: job.id, error: err instanceof Error ? err.message : String(err), errorName: err instanceof Error ? err.name : 'Error' };
-    port.postMessage(reply);
+    port.postMessage({ id: job.id, error: err instanceof Error ? err.message : String(err), errorName: err instanceof Error ? err.name : 'Error' } satisfies PoolReply);
   }
 });

@@ -1,5 +1,6 @@
 // Reads just enough of a JPEG or PNG header to choose the decode path without a separate sharp
-// metadata() round trip per image. Anything unusual returns null and takes the metadata path.
+// metadata() round trip per image, and to choose the JPEGs the WebAssembly decoder takes (jpeg-wasm.ts).
+// Anything unusual returns null and takes the metadata path.
 
 export type SniffedLayout = 'gray' | 'colour';
 
@@ -15,6 +16,23 @@ export function sniffLayout(b: Uint8Array): SniffedLayout | null {
     if (type === 2 || type === 6) return 'colour';
     return null; // palette: let sharp's metadata say what it expands to
   }
+  const frame = sniffJpegFrame(b);
+  if (!frame || frame.precision !== 8) return null;
+  return frame.components === 1 ? 'gray' : frame.components === 3 ? 'colour' : null;
+}
+
+/** A JPEG's first frame header (SOFn): which coding process, sample precision, size, components. */
+export interface JpegFrame {
+  /** The SOF marker's second byte: 0xc0 baseline, 0xc1 extended, 0xc2 progressive, 0xc3 lossless, 0xc9+ arithmetic... */
+  marker: number;
+  precision: number;
+  width: number;
+  height: number;
+  components: number;
+}
+
+/** The first SOF header of a JPEG, found by walking the marker segments; null if not a JPEG or none is found first. */
+export function sniffJpegFrame(b: Uint8Array): JpegFrame | null {
   if (b.length > 4 && b[0] === 0xff && b[1] === 0xd8) {
     let p = 2;
     while (p + 9 < b.length) {
@@ -29,9 +47,13 @@ export function sniffLayout(b: Uint8Array): SniffedLayout | null {
         continue;
       }
       if (SOF.has(m)) {
-        if (b[p + 4] !== 8) return null;
-        const comps = b[p + 9];
-        return comps === 1 ? 'gray' : comps === 3 ? 'colour' : null;
+        return {
+          marker: m,
+          precision: b[p + 4]!,
+          height: (b[p + 5]! << 8) | b[p + 6]!,
+          width: (b[p + 7]! << 8) | b[p + 8]!,
+          components: b[p + 9]!,
+        };
       }
       if (m === 0xda || m === 0xd9) return null;
       p += 2 + ((b[p + 2]! << 8) | b[p + 3]!);
