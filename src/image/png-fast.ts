@@ -34,6 +34,11 @@ const CRC_TABLE = (() => {
   return t;
 })();
 
+/** `buf` if it holds `size` bytes, else a larger one (grow-only: per-thread buffers reach a steady size). */
+function atLeast(buf: Uint8Array<ArrayBuffer>, size: number): Uint8Array<ArrayBuffer> {
+  return buf.length >= size ? buf : new Uint8Array(Math.max(size, Math.ceil(buf.length * 1.25)));
+}
+
 function crc32(b: Uint8Array, start: number, end: number): number {
   let c = -1;
   for (let i = start; i < end; i++) c = CRC_TABLE[(c ^ b[i]!) & 0xff]! ^ (c >>> 8);
@@ -99,7 +104,7 @@ function idatStream(b: Uint8Array, idat: readonly [number, number][]): Uint8Arra
   if (idat.length === 1) return b.subarray(idat[0]![0], idat[0]![0] + idat[0]![1]);
   // Consecutive IDATs are separated by 12 bytes of CRC + header: join the data parts.
   const total = idat.reduce((a, [, n]) => a + n, 0);
-  if (joinBuf.length < total) joinBuf = new Uint8Array(Math.max(total, Math.ceil(joinBuf.length * 1.25)));
+  joinBuf = atLeast(joinBuf, total);
   const joined = joinBuf.subarray(0, total);
   let o = 0;
   for (const [s, n] of idat) {
@@ -185,7 +190,7 @@ export function decodePngShared(bytes: Uint8Array): RasterImage | null {
   if (raw.length !== expected) return null;
   const channels = samples === 2 ? 1 : samples;
   const size = width * height * channels;
-  if (out.length < size) out = new Uint8Array(Math.max(size, Math.ceil(out.length * 1.25)));
+  out = atLeast(out, size);
   const dst = out.subarray(0, size);
   if (!unfilter(raw, dst, width, height, samples, channels)) return null;
   return { data: dst, width, height, channels: channels as RasterImage['channels'] };

@@ -45,16 +45,13 @@ export interface ProcessorOptions {
 // decode.js loads sharp, a native library: imported on the first sharp decode, not by every command.
 let decodeModule: Promise<typeof import('./decode.js')> | undefined;
 
-/** The default load(): decode the item's first file as an image file, to uint8 [H, W, C]. */
-export async function loadImageItem(item: Item, bytes: readonly Uint8Array[]): Promise<NdArray> {
-  const { decodeImage } = await (decodeModule ??= import('./decode.js'));
-  return rasterToArray(await decodeImage(bytes[0]!, item.files[0]!));
-}
-
-/** The sharp route alone, for a file the fast routes declined (they would decline it again). */
-async function loadImageItemSharp(item: Item, bytes: readonly Uint8Array[]): Promise<NdArray> {
-  const { decodeImageSharp } = await (decodeModule ??= import('./decode.js'));
-  return rasterToArray(await decodeImageSharp(bytes[0]!, item.files[0]!));
+/**
+ * The default load(): decode the item's first file as an image file, to uint8 [H, W, C]. `sharpOnly`:
+ * skip the fast routes (for a file they already declined; they would decline it again).
+ */
+export async function loadImageItem(item: Item, bytes: readonly Uint8Array[], sharpOnly = false): Promise<NdArray> {
+  const { decodeImage, decodeImageSharp } = await (decodeModule ??= import('./decode.js'));
+  return rasterToArray(await (sharpOnly ? decodeImageSharp : decodeImage)(bytes[0]!, item.files[0]!));
 }
 
 function isRecipeInputError(err: unknown): boolean {
@@ -77,7 +74,7 @@ export function createItemProcessor(o: ProcessorOptions): ItemProcessor {
         if (load) return await cutLoaded(await load(item, bytes), cuts);
         if (pool) {
           const r = await pool.decodeAndCut(bytes[0]!, cuts, sizes);
-          return 'pixels' in r ? r.pixels : await cutLoaded(await loadImageItemSharp(item, [r.declined, ...bytes.slice(1)]), cuts);
+          return 'pixels' in r ? r.pixels : await cutLoaded(await loadImageItem(item, [r.declined, ...bytes.slice(1)], true), cuts);
         }
         return await cutLoaded(await loadImageItem(item, bytes), cuts);
       } catch (err) {

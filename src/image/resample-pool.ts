@@ -39,6 +39,11 @@ export type PoolReply =
 /** What a job gives its caller: the pixels, or the declined file's bytes. */
 export type JobResult = { pixels: Uint8Array[][][] } | { declined: Uint8Array };
 
+/** `[b.buffer]` when `b` spans its whole ArrayBuffer (so moving it moves nothing else), else none. */
+export function transferable(b: Uint8Array): ArrayBuffer[] {
+  return b.byteOffset === 0 && b.byteLength === b.buffer.byteLength && b.buffer instanceof ArrayBuffer ? [b.buffer] : [];
+}
+
 /** The compiled worker (the pool runs dist/ code, also when the caller runs from sources). */
 export const WORKER_PATH = join(PACKAGE_ROOT, 'dist', 'src', 'image', 'resample-worker.js');
 
@@ -110,8 +115,7 @@ export class ResamplePool {
    * its own (no copy; `bytes` is then detached here): a declined file comes back with its bytes.
    */
   decodeAndCut(bytes: Uint8Array, cuts: readonly CutSpec[], sizes: readonly number[]): Promise<JobResult> {
-    const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer;
-    return this.post({ kind: 'decode', bytes, cuts, sizes }, own ? [bytes.buffer] : []);
+    return this.post({ kind: 'decode', bytes, cuts, sizes }, transferable(bytes));
   }
 
   async close(): Promise<void> {

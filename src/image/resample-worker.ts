@@ -5,7 +5,7 @@ import { parentPort } from 'node:worker_threads';
 import { decodeFastShared } from './fast-decode.js';
 import { rasterToArray } from './raster.js';
 import { cutItem } from './recipe.js';
-import type { PoolJob, PoolReply } from './resample-pool.js';
+import { transferable, type PoolJob, type PoolReply } from './resample-pool.js';
 
 const port = parentPort;
 if (!port) throw new Error('resample-worker.js runs only as a worker thread');
@@ -17,9 +17,7 @@ port.on('message', (job: PoolJob) => {
     if (job.kind === 'decode') {
       const raster = decodeFastShared(job.bytes);
       if (!raster) {
-        const b = job.bytes;
-        const own = b.byteOffset === 0 && b.byteLength === b.buffer.byteLength;
-        port.postMessage({ id: job.id, declined: b } satisfies PoolReply, own ? [b.buffer as ArrayBuffer] : []);
+        port.postMessage({ id: job.id, declined: job.bytes } satisfies PoolReply, transferable(job.bytes));
         return;
       }
       loaded = rasterToArray(raster);
