@@ -63,14 +63,10 @@ export class ResamplePool {
     }
     for (let i = 0; i < threads; i++) {
       const slot: Slot = { worker: new Worker(WORKER_PATH), pending: new Map() };
-      // A thread keeps the process alive only while it has work: an idle pool that a caller forgot
-      // to close (an abandoned generator) never hangs the exit.
-      slot.worker.unref();
       slot.worker.on('message', (r: PoolReply) => {
         const p = slot.pending.get(r.id);
         if (!p) return;
         slot.pending.delete(r.id);
-        if (slot.pending.size === 0) slot.worker.unref();
         if ('error' in r) p.reject(Object.assign(new Error(r.error), { name: r.errorName }));
         else if ('declined' in r) p.resolve({ declined: new Uint8Array(r.declined.buffer, r.declined.byteOffset, r.declined.byteLength) });
         else p.resolve({ pixels: r.pixels.map((per) => per.map((sizes) => sizes.map((a) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength)))) });
@@ -97,7 +93,6 @@ export class ResamplePool {
     for (const s of this.slots) if (s.pending.size < slot.pending.size) slot = s;
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      if (slot.pending.size === 0) slot.worker.ref();
       slot.pending.set(id, { resolve, reject });
       slot.worker.postMessage({ ...job, id } as PoolJob, transfer);
     });
