@@ -5,7 +5,7 @@
 // the official medmnist TissueMNIST layout of the NPZ, per-class counts found, the TIFF stack reader
 // against Pillow on what the fake does not cover.
 import { readFileSync, writeFileSync, truncateSync, readdirSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cliOk, pythonOk } from '../../test/support/run-cli.js';
@@ -65,6 +65,11 @@ describe('bbbc051: source-specific', () => {
     const b = await fx.variant('txt');
     await writeFile(join(b, 'BBBC051', 'F59', 'S1S2', 'S1S2', 'All_3D', 'notes.txt'), 'x');
     await expect(bbbc051.scan(b)).rejects.toThrow(`${join(b, 'BBBC051', 'F59', 'S1S2', 'S1S2', 'All_3D', 'notes.txt')}: not a TIFF stack`);
+    // Two files of one stem (a.tif and a.tiff) would give two stacks one id: both are named.
+    const c = await fx.variant('stems');
+    const tif = stackIn(c, 'F44', 'Nestin');
+    await copyFile(tif, `${tif}f`);
+    await expect(bbbc051.scan(c)).rejects.toThrow(`occurs twice: ${tif} and ${tif}f. Remove one copy.`);
   });
 
   it('the fake: every stack has 7 pages as Pillow reads them, in the modes and variants the fake claims', async () => {
