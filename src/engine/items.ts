@@ -9,6 +9,7 @@ import { orderedMap } from '../core/ordered.js';
 import { progressCounter, type OnProgress } from '../core/progress.js';
 import { createItemProcessor } from '../image/processor.js';
 import { absoluteInput, specOf, type BuildPlan } from './plan.js';
+import { ReadBuffers } from './read-buffers.js';
 
 export interface HashedFile {
   /** POSIX path relative to the plan's input. */
@@ -83,6 +84,10 @@ export async function* processItems(
   const specs = plan.datasets.map((d) => specOf(converter, d.flag));
   const proc = createItemProcessor({ converter, sizes: plan.options.sizes, workers });
   const large = items.some((i) => plan.items[i]!.bytes > LARGE_ITEM);
+  const concurrency = large ? 1 : Math.max(1, workers) * 2;
+  // Image files go to a thread whole (their buffer is transferred, so it must be their own);
+  // converter-loaded items stay on this thread and can share a few reused buffers.
+  const buffers = converter.load ? new ReadBuffers(concurrency + 1) : null;
   try {
     const run = async (i: number): Promise<ItemResult> => {
       const item = plan.items[i]!;
@@ -90,7 +95,7 @@ export async function* processItems(
       const bytes = abs.map((f, k) => {
         try {
           // One synchronous read per file: measured faster than several thread-pool round trips.
-          return readFileSync(f);
+          return buffers ? buffers.read(f) : readFileSync(f);
         } catch (err) {
           const code = (err as NodeJS.ErrnoException).code ?? String(err);
           throw new DataError(`cannot read ${f} (${code}), listed as ${item.files[k]} in the plan. Restore the file or plan again.`);
@@ -111,11 +116,15 @@ export async function* processItems(
         bytes,
         groups.map((g) => ({ recipe: specs[g[0]!.dataset]!.recipe, regions: g.map((s) => plan.datasets[s.dataset]!.samples[s.pos]!.region) })),
       );
+      if (buffers) {
+        const out = pixels.flat(2);
+        for (const b of bytes) buffers.release(b, out);
+      }
       const cuts: ItemCut[] = [];
       groups.forEach((g, gi) => g.forEach((s, j) => cuts.push({ dataset: s.dataset, pos: s.pos, pixels: pixels[gi]![j]! })));
       return { item: i, files, cuts };
     };
-    for await (const r of orderedMap(items, large ? 1 : Math.max(1, workers) * 2, run)) {
+    for await (const r of orderedMap(items, concurrency, run)) {
       tick();
       yield r;
     }

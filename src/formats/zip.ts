@@ -59,7 +59,7 @@ export class ZipWriter {
   private pos = 0;
   private readonly threshold: number;
   private readonly entries: CentralEntry[] = [];
-  private buf = Buffer.allocUnsafe(WRITE_CHUNK);
+  private readonly buf = Buffer.allocUnsafe(WRITE_CHUNK);
   private bufLen = 0;
   private open = false;
 
@@ -77,8 +77,9 @@ export class ZipWriter {
 
   private async flush(): Promise<void> {
     if (this.bufLen === 0) return;
+    // The write is awaited, so the same buffer takes the next chunk: a fresh one per flush outlived
+    // young-generation collections and piled up outside the heap (an output's size, in 1 MB pieces).
     await this.fh.write(this.buf, 0, this.bufLen, this.pos - this.bufLen);
-    this.buf = Buffer.allocUnsafe(WRITE_CHUNK);
     this.bufLen = 0;
   }
 

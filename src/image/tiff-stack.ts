@@ -143,7 +143,7 @@ export function readTiffStack(bytes: Uint8Array, name: string): TiffStack {
     if (p.stripOffsets.length !== strips) fail(`${where}: ${p.stripOffsets.length} strip offsets for ${strips} strips`);
     const counts = p.stripByteCounts ?? (p.compression === 1 ? p.stripOffsets.map((_, s) => Math.min(rows, height - s * rows) * rowBytes) : null);
     if (!counts || counts.length !== strips) fail(`${where}: StripByteCounts missing or of the wrong length`);
-    const raw = new Uint8Array(pageBytes);
+    const raw = scratch(pageBytes);
     let filled = 0;
     for (let s = 0; s < strips; s++) {
       const off = p.stripOffsets[s]!;
@@ -176,6 +176,16 @@ export function readTiffStack(bytes: Uint8Array, name: string): TiffStack {
     }
   });
   return { depth: pages.length, height, width, bits: bits as 8 | 16, data };
+}
+
+/**
+ * One page's raw bytes, in a buffer reused from page to page and stack to stack (never returned): a
+ * fresh one per page was 7-14 KB outside the JS heap per TissueMNIST stack, which V8 reclaims late.
+ */
+let pageBuffer = new Uint8Array(0);
+function scratch(bytes: number): Uint8Array {
+  if (pageBuffer.length < bytes) pageBuffer = new Uint8Array(Math.max(bytes, 2 * pageBuffer.length));
+  return pageBuffer.subarray(0, bytes);
 }
 
 /** PackBits (TIFF compression 32773): up to `want` bytes. */
