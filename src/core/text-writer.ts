@@ -1,7 +1,7 @@
 // Text written to a file descriptor through one buffer: a large JSON document (a lock listing 236k raw
 // inputs is 50 MB) is written piece by piece, never held as one string, and each piece dies young
 // instead of waiting in a list (pieces that outlive a scavenge fill the old generation with garbage).
-import { writeSync } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
 
 const SIZE = 1 << 20;
 
@@ -28,5 +28,17 @@ export class TextWriter {
   flush(): void {
     writeAll(this.fd, this.buf.subarray(0, this.at));
     this.at = 0;
+  }
+}
+
+/** Write `lines` to a new file at `path` (replacing it) through one buffer: no string of the whole. */
+export function writeLinesSync(path: string, lines: Iterable<string>): void {
+  const fd = openSync(path, 'w');
+  try {
+    const w = new TextWriter(fd);
+    for (const line of lines) w.put(line);
+    w.flush();
+  } finally {
+    closeSync(fd);
   }
 }

@@ -13,7 +13,9 @@ import { bytesOf, sha256File } from '../lock/hash.js';
 import { compareUtf8, inputsManifestHash } from '../lock/inputs.js';
 import { LOCK_NAME, STAGED_LOCK_NAME, type ContentHash, type LockInputs } from '../lock/lockfile.js';
 import { acquireOutputFolder, fsError, OutputTransaction, releaseOutputFolder } from '../lock/output-transaction.js';
+import { boundHeap, collectGarbage } from '../core/heap.js';
 import { testPoint } from '../core/test-hooks.js';
+import { writeLinesSync } from '../core/text-writer.js';
 import { progressCounter, type OnProgress } from '../core/progress.js';
 import { buildDatasetMetadata, type FileRecord } from '../metadata/dataset-metadata.js';
 import { samplesCsvLines } from '../metadata/samples-csv.js';
@@ -52,7 +54,7 @@ export interface PackRecord {
 export interface RecordSource {
   records: AsyncIterable<PackRecord>;
   /** The raw item files as hashed when they were read; complete once `records` is consumed. */
-  itemFiles(): readonly HashedFile[];
+  itemFiles(): Iterable<HashedFile>;
   /**
    * Per dataset, positions of samples the recipe dropped (drop-blank), known before packing (shards);
    * their records come with no pixels and are left out, later samples of the split move up.
@@ -89,14 +91,17 @@ export function planInputFiles(plan: BuildPlan): string[] {
 }
 
 /** Raw inputs of the lock: metadata tables hashed now, item files as the item loop hashed them. */
-async function lockInputs(plan: BuildPlan, itemFiles: readonly HashedFile[]): Promise<LockInputs> {
-  const byPath = new Map<string, HashedFile>();
-  for (const f of itemFiles) byPath.set(f.path, f);
+async function lockInputs(plan: BuildPlan, itemFiles: Iterable<HashedFile>): Promise<LockInputs> {
+  const all: HashedFile[] = [...itemFiles];
   for (const rel of plan.metadataFiles) {
     const h = await sha256File(absoluteInput(plan, rel));
-    byPath.set(rel, { path: rel, bytes: h.bytes, sha256: h.sha256 });
+    all.push({ path: rel, bytes: h.bytes, sha256: h.sha256 });
   }
-  const files = [...byPath.values()].sort((a, b) => compareUtf8(a.path, b.path));
+  // One entry per path, the last read (a table hashed now over an item file of the same path). The
+  // sort is stable; sorting and keeping each run's last entry needs no map of 236k paths.
+  all.sort((a, b) => compareUtf8(a.path, b.path));
+  const files: HashedFile[] = [];
+  for (let i = 0; i < all.length; i++) if (i + 1 === all.length || all[i + 1]!.path !== all[i]!.path) files.push(all[i]!);
   return { manifestSha256: inputsManifestHash(files), files };
 }
 
@@ -140,6 +145,8 @@ async function packLocked(plan: BuildPlan, converter: Converter, source: RecordS
       const nDropped = b.dropped.train + b.dropped.val + b.dropped.test;
       if (nDropped > 0) opts.warn?.(`${b.flag}: ${nDropped} blank sample(s) dropped (constant crops: train ${b.dropped.train}, val ${b.dropped.val}, test ${b.dropped.test}).`);
     }
+    // The item loop's garbage (every record, through every sink) is dead; the lock's list is next.
+    collectGarbage();
     inputs = locker ? await lockInputs(plan, source.itemFiles()) : null;
     if (locker && inputs) await locker.check(builds, tx.tmpDir, inputs);
     // The new lock is staged with the outputs and committed with them (one journal, one commit point).
@@ -231,6 +238,7 @@ async function packDataset(
         await sink.write({ split, index, sample, label, pixels: next.value.pixels[sizes.indexOf(size)]! });
       }
       tick();
+      boundHeap();
       testPoint('pack-record');
     }
     const bySize: Record<number, FileRecord[]> = {};
@@ -244,7 +252,7 @@ async function packDataset(
     }
     const files: FileRecord[] = [];
     const csvName = `${spec.flag}.samples.csv`;
-    await writeFile(tx.path(csvName), [...samplesCsvLines(spec, ds)].join(''));
+    writeLinesSync(tx.path(csvName), samplesCsvLines(spec, ds));
     const csvHash = await sha256File(tx.path(csvName));
     const csvRecord = { name: csvName, bytes: csvHash.bytes, sha256: csvHash.sha256 };
     files.push(csvRecord);

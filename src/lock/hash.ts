@@ -6,7 +6,8 @@ import { constants } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
-const CHUNK = 8 << 20;
+// Two of these are in use at once; larger chunks hash no faster and cost RSS on a 236k-file build.
+const CHUNK = 2 << 20;
 
 export interface HashResult {
   sha256: string;

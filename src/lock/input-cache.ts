@@ -6,8 +6,10 @@
 import { readFileSync, statSync, type Stats } from 'node:fs';
 import { join, sep } from 'node:path';
 import { writeFileAtomicSync } from '../core/atomic-write.js';
+import { boundHeap } from '../core/heap.js';
 import { TextWriter } from '../core/text-writer.js';
 import { sha256File } from './hash.js';
+import { HashedFileList } from './hashed-files.js';
 import { compareUtf8, inputsManifestHash, relativeInputPath } from './inputs.js';
 import type { LockInputFile, LockInputs } from './lockfile.js';
 
@@ -40,8 +42,8 @@ function sameStat(a: Omit<CacheEntry, 'sha256'>, b: Omit<CacheEntry, 'sha256'>):
 /** A build's inputs to remember, written by save() straight from the build's list. */
 interface Recorded {
   inputDir: string;
-  /** Sorted by path (compareUtf8), as the lock lists them. */
-  files: readonly LockInputFile[];
+  /** Sorted by path (compareUtf8), as the lock lists them; compact, as the lock's objects go first. */
+  files: HashedFileList;
   since: number;
 }
 
@@ -103,9 +105,9 @@ export class InputHashCache {
    * changed during the build gets hashed afresh next time.
    */
   record(inputDir: string, inputs: LockInputs, since: number): void {
-    // Kept as the build's own list and turned into entries while saving: as objects the entries of
-    // TissueMNIST's 236k stacks held 140 MB.
-    this.recorded.push({ inputDir, files: inputs.files, since });
+    // Kept as a compact copy of the build's list and turned into entries while saving: as objects the
+    // entries of TissueMNIST's 236k stacks held 140 MB, and the lock's own list (30 MB) can go.
+    this.recorded.push({ inputDir, files: HashedFileList.of(inputs.files), since });
     this.dirty = true;
   }
 
@@ -118,7 +120,7 @@ export class InputHashCache {
       let hi = r.files.length;
       while (lo < hi) {
         const mid = (lo + hi) >>> 1;
-        const c = compareUtf8(r.files[mid]!.path, path);
+        const c = compareUtf8(r.files.path(mid), path);
         if (c === 0) return true;
         if (c < 0) lo = mid + 1;
         else hi = mid;
@@ -156,6 +158,7 @@ export class InputHashCache {
             const abs = join(r.inputDir, ...f.path.split('/'));
             const entry = InputHashCache.entryOf(abs, f, r.since);
             if (entry) put(abs, entry);
+            boundHeap();
           }
         }
         w.put('}}');

@@ -1,10 +1,11 @@
 // Raw inputs of a build: every file the converter read, by POSIX path relative to the --input folder
 // (so a lock does not depend on where the download lives), with size and SHA-256. The manifest hash is
 // the SHA-256 of the lines `<sha256>  <bytes>  <path>\n` in path order.
+import { createHash } from 'node:crypto';
 import { relative, sep } from 'node:path';
 import { DataError } from '../core/errors.js';
 import { progressCounter, type OnProgress } from '../core/progress.js';
-import { sha256File, sha256Text } from './hash.js';
+import { sha256File } from './hash.js';
 import type { LockInputFile, LockInputs } from './lockfile.js';
 
 /** How many input files are hashed at once (small files: latency-bound, not throughput-bound). */
@@ -36,7 +37,17 @@ export function compareUtf8(a: string, b: string): number {
 }
 
 export function inputsManifestHash(files: readonly LockInputFile[]): string {
-  return sha256Text(files.map((f) => `${f.sha256}  ${f.bytes}  ${f.path}\n`).join(''));
+  // Fed in pieces of ~64 KB: the lines of 236k inputs as one string (and their array) held ~60 MB.
+  const h = createHash('sha256');
+  let piece = '';
+  for (const f of files) {
+    piece += `${f.sha256}  ${f.bytes}  ${f.path}\n`;
+    if (piece.length >= 1 << 16) {
+      h.update(piece, 'utf8');
+      piece = '';
+    }
+  }
+  return h.update(piece, 'utf8').digest('hex');
 }
 
 /** Hash every raw input (progress: step 'hashing inputs', counted in files, for `subject`). */
