@@ -4,8 +4,9 @@
 // samples: ~75 MB), so that slack alone would cost ~150 MB of RSS:
 // - collectGarbage() between phases that leave large garbage at once: the scan is dead once the plan
 //   is made, the item loop's records once the outputs are written (~0.1 s each);
-// - boundHeap() in the item loop, which collects once the heap holds 32 MB more than after the last
-//   collection (every ~10 s at TissueMNIST's pace: the records that outlive a young collection).
+// - boundHeap() in long loops (the item loop, the plan's items, writing the lock and the stat cache),
+//   which collects once the heap holds 16 MB more than after the last collection: at TissueMNIST's
+//   pace every few seconds, ~0.05 s each (the records that outlive a young collection pile up).
 // `gc` is V8's own, reached through a new context (the main one never gets it): the one way a program
 // can ask for a collection.
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
@@ -13,7 +14,7 @@ import { runInNewContext } from 'node:vm';
 
 let gc: (() => void) | null | undefined;
 /** Garbage the item loop may leave before boundHeap() collects it. */
-const SLACK = 32 << 20;
+const SLACK = 16 << 20;
 /** Heap in use after the last collection asked for (0: none yet). */
 let afterLast = 0;
 let calls = 0;

@@ -8,6 +8,7 @@ import { DataError, UsageError } from '../core/errors.js';
 import { getFormat } from '../formats/index.js';
 import { baseNameFor, type DatasetSink, type SinkContext } from '../formats/sink.js';
 import { ContentHashSink } from '../lock/content.js';
+import { HashedFileList } from '../lock/hashed-files.js';
 import { ConvertLock, type StagedLock } from '../lock/convert-lock.js';
 import { bytesOf, sha256File } from '../lock/hash.js';
 import { compareUtf8, inputsManifestHash } from '../lock/inputs.js';
@@ -53,7 +54,7 @@ export interface PackRecord {
 /** Where pack gets its records: the live item loop (convert) or shard files (process + pack). */
 export interface RecordSource {
   records: AsyncIterable<PackRecord>;
-  /** The raw item files as hashed when they were read; complete once `records` is consumed. */
+  /** The raw item files as hashed when they were read; complete once `records` is consumed. Called once. */
   itemFiles(): Iterable<HashedFile>;
   /**
    * Per dataset, positions of samples the recipe dropped (drop-blank), known before packing (shards);
@@ -81,8 +82,11 @@ export interface PackResult {
   images: number;
   /** The lock file written, or null (no lock, or --frozen). */
   lockWritten: string | null;
-  /** The raw inputs as this build hashed them and the lock lists them (null without a lock). */
-  inputs: LockInputs | null;
+  /**
+   * The raw inputs as this build hashed them and the lock lists them, compactly (null without a lock):
+   * the stat cache keeps them after the lock's own objects are gone.
+   */
+  inputFiles: HashedFileList | null;
 }
 
 /** Lock entries and the frozen check need every raw input; this is the list a plan implies. */
@@ -135,6 +139,7 @@ async function packLocked(plan: BuildPlan, converter: Converter, source: RecordS
   let staged: StagedLock | null = null;
   const it = source.records[Symbol.asyncIterator]();
   let inputs: LockInputs | null = null;
+  let inputFiles: HashedFileList | null = null;
   try {
     const written: string[] = [];
     for (let di = 0; di < plan.datasets.length; di++) {
@@ -148,6 +153,7 @@ async function packLocked(plan: BuildPlan, converter: Converter, source: RecordS
     // The item loop's garbage (every record, through every sink) is dead; the lock's list is next.
     collectGarbage();
     inputs = locker ? await lockInputs(plan, source.itemFiles()) : null;
+    inputFiles = inputs && HashedFileList.of(inputs.files);
     if (locker && inputs) await locker.check(builds, tx.tmpDir, inputs);
     // The new lock is staged with the outputs and committed with them (one journal, one commit point).
     testPoint('lock-staging');
@@ -165,7 +171,7 @@ async function packLocked(plan: BuildPlan, converter: Converter, source: RecordS
     // its last yield (or at a failure): returning it runs its cleanup (the item loop's thread pool).
     await it.return?.(undefined);
   }
-  return { datasets: builds, images, lockWritten: staged ? lockPath : null, inputs };
+  return { datasets: builds, images, lockWritten: staged ? lockPath : null, inputFiles };
 }
 
 

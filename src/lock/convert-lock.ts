@@ -103,6 +103,9 @@ export class ConvertLock {
       }
       if (problems.length > 0) refuse(o.path, 'inputs or recipe', problems);
     }
+    // Without --frozen the old lock is only asked for earlier fingerprints (stage() reads the lock it
+    // merges into afresh): its input lists (236k entries, ~50 MB for TissueMNIST) are let go now.
+    if (!o.frozen && base) for (const d of Object.values(base.datasets)) d.inputs = { manifestSha256: d.inputs.manifestSha256, files: [] };
     return new ConvertLock(o, base, converter.source.id, inputs, recipes, new Map(specs.map((s) => [s.flag, s])));
   }
 
