@@ -21,7 +21,7 @@ export class ReadBuffers {
       for (;;) {
         if (n === buf.length) {
           // The file grew since its stat (or stat gave 0, as for /proc files): read on into a larger buffer.
-          const bigger = Buffer.allocUnsafe(Math.max(64 << 10, buf.length * 2));
+          const bigger = Buffer.allocUnsafeSlow(Math.max(64 << 10, buf.length * 2));
           buf.copy(bigger, 0, 0, n);
           this.give(buf);
           buf = bigger;
@@ -36,7 +36,11 @@ export class ReadBuffers {
     }
   }
 
-  /** Give back a view read() returned; `stillUsed` lists arrays that must not share its memory. */
+  /**
+   * Give back a view read() returned; `stillUsed` lists arrays that must not share its memory. Every
+   * buffer here is its own allocation (allocUnsafeSlow, never Node's shared pool), so reusing its
+   * whole ArrayBuffer touches nothing else.
+   */
   release(view: Uint8Array, stillUsed: readonly Uint8Array[] = []): void {
     if (view.buffer.byteLength === 0) return; // transferred to a thread
     if (stillUsed.some((a) => a.buffer === view.buffer)) return;
@@ -47,8 +51,10 @@ export class ReadBuffers {
     let best = -1;
     for (let i = 0; i < this.free.length; i++) if (this.free[i]!.length >= size && (best < 0 || this.free[i]!.length < this.free[best]!.length)) best = i;
     if (best >= 0) return this.free.splice(best, 1)[0]!;
-    // Rounded up (with room for the read that finds the end), so that files of about this size fit too.
-    return Buffer.allocUnsafeSlow(Math.max(4096, 1 << Math.ceil(Math.log2(Math.max(1, size + 1)))));
+    // Room for the read that finds the end; kept sizes are rounded up to a power of two, so that files
+    // of about this size fit too (a large one, never kept, gets just what it needs).
+    if (size + 1 > KEEP_MAX) return Buffer.allocUnsafeSlow(size + 1);
+    return Buffer.allocUnsafeSlow(Math.max(4096, 1 << Math.ceil(Math.log2(size + 1))));
   }
 
   private give(buf: Buffer): void {
