@@ -1,4 +1,5 @@
 // The stat cache of input hashes: streamed in path order, merged on save, ignored when damaged.
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -73,5 +74,11 @@ describe('input hash cache', () => {
       expect(await c.hashInputs(b.dir, b.abs)).toEqual(b.inputs);
       expect(c.rehashed).toBe(2);
     }
+    // A FIFO in the cache's place is passed over, not waited on.
+    rmSync(file);
+    execFileSync('mkfifo', [file]);
+    const c = InputHashCache.load(dir);
+    expect(await c.hashInputs(b.dir, b.abs)).toEqual(b.inputs);
+    expect(c.rehashed).toBe(2);
   });
 });

@@ -11,7 +11,7 @@
 //   ]}
 // so that it is read and rewritten as a stream, merged with the lookups in path order: never held as
 // a whole (parsed at once, TissueMNIST's 236k entries took ~400 MB).
-import { closeSync, openSync, readSync, statSync, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { join, sep } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { writeFileAtomicSync } from '../core/atomic-write.js';
@@ -84,9 +84,11 @@ class EntryReader {
 
   constructor(path: string) {
     try {
-      this.fd = openSync(path, 'r');
+      // Non-blocking, then only a regular file: a FIFO put in its place must not hang the build.
+      this.fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+      if (!fstatSync(this.fd).isFile()) this.close();
     } catch {
-      this.fd = null;
+      this.close();
     }
     this.advance();
   }
