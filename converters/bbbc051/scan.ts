@@ -65,12 +65,13 @@ export async function scanBbbc051(inputDir: string): Promise<ScanResult> {
       // Ids are specimen/type/stem, so two stacks can only clash within one folder, as a.tif + a.tiff.
       const stems = new Map<string, string>();
       for (const f of tiffs) {
-        const clash = stems.get(stem(f));
-        if (clash !== undefined) throw new DataError(`stack id ${[specimen, type, stem(f)].join('/')} occurs twice: ${join(folder, clash)} and ${join(folder, f)}. Remove one copy.`);
-        stems.set(stem(f), f);
         // Array join makes one flat string; a template literal or path.join per file builds chains of
         // V8 cons strings (~0.5 KB a stack, 100+ MB over BBBC051's 236k). f is a plain name from the listing.
-        const id = [specimen, type, stem(f)].join('/');
+        const name = stem(f);
+        const id = [specimen, type, name].join('/');
+        const clash = stems.get(name);
+        if (clash !== undefined) throw new DataError(`stack id ${id} occurs twice: ${join(folder, clash)} and ${join(folder, f)}. Remove one copy.`);
+        stems.set(name, f);
         items.push({ id, files: [[folder, f].join(sep)] });
         samples.push({ id, item: id, label, groupId: specimen, fineLabel: type });
       }

@@ -31,14 +31,20 @@ export class TextWriter {
   }
 }
 
-/** Write `lines` to a new file at `path` (replacing it) through one buffer: no string of the whole. */
-export function writeLinesSync(path: string, lines: Iterable<string>): void {
+/** A new file at `path` (replacing it), written by `write` through one buffer: no string of the whole. */
+export function writeTextSync(path: string, write: (w: TextWriter) => void): void {
   const fd = openSync(path, 'w');
   try {
     const w = new TextWriter(fd);
-    for (const line of lines) w.put(line);
+    write(w);
     w.flush();
   } finally {
     closeSync(fd);
   }
+}
+
+export function writeLinesSync(path: string, lines: Iterable<string>): void {
+  writeTextSync(path, (w) => {
+    for (const line of lines) w.put(line);
+  });
 }

@@ -9,14 +9,11 @@ import { orderedMap } from '../core/ordered.js';
 import { progressCounter, type OnProgress } from '../core/progress.js';
 import { createItemProcessor } from '../image/processor.js';
 import { absoluteInput, specOf, type BuildPlan } from './plan.js';
+import type { LockInputFile } from '../lock/lockfile.js';
 import { ReadBuffers } from './read-buffers.js';
 
-export interface HashedFile {
-  /** POSIX path relative to the plan's input. */
-  path: string;
-  bytes: number;
-  sha256: string;
-}
+/** A raw file as read and hashed: an entry of the lock's inputs (path POSIX, relative to the plan's input). */
+export type HashedFile = LockInputFile;
 
 export interface ItemCut {
   /** Index into plan.datasets. */

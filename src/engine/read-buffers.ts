@@ -42,7 +42,6 @@ export class ReadBuffers {
    * whole ArrayBuffer touches nothing else.
    */
   release(view: Uint8Array, stillUsed: readonly Uint8Array[] = []): void {
-    if (view.buffer.byteLength === 0) return; // transferred to a thread
     if (stillUsed.some((a) => a.buffer === view.buffer)) return;
     this.give(Buffer.from(view.buffer));
   }

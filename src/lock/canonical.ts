@@ -1,9 +1,8 @@
 // Canonical JSON for lock files: object keys sorted (code-unit order) at every depth, arrays in their
 // order, numbers as JavaScript prints them (shortest round-trip form), 2-space indent, trailing newline.
 // Two equal locks are byte-equal, and a lock diff in git shows only what changed.
-import { closeSync, openSync } from 'node:fs';
 import { boundHeap } from '../core/heap.js';
-import { TextWriter } from '../core/text-writer.js';
+import { writeTextSync, type TextWriter } from '../core/text-writer.js';
 
 export function canonicalize(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonicalize);
@@ -79,13 +78,8 @@ function writeCanonical(value: unknown, pad: string, w: TextWriter): void {
 
 /** Write canonicalJson(value) to `path` (created or truncated) through a 1 MB buffer. */
 export function writeCanonicalJson(path: string, value: unknown): void {
-  const fd = openSync(path, 'w');
-  try {
-    const w = new TextWriter(fd);
+  writeTextSync(path, (w) => {
     writeCanonical(value, '', w);
     w.put('\n');
-    w.flush();
-  } finally {
-    closeSync(fd);
-  }
+  });
 }

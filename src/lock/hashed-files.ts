@@ -4,7 +4,10 @@
 // an object is made only when one is asked for.
 import type { LockInputFile } from './lockfile.js';
 
-const HEX64 = /^[0-9a-f]{64}$/;
+/** A SHA-256 as the lock and the stat cache write it: 64 lower-case hex digits. */
+export function isSha256Hex(s: string): boolean {
+  return /^[0-9a-f]{64}$/.test(s);
+}
 
 export class HashedFileList implements Iterable<LockInputFile> {
   private readonly paths: string[] = [];
@@ -37,7 +40,7 @@ export class HashedFileList implements Iterable<LockInputFile> {
       this.digests.copy(digests);
       this.digests = digests;
     }
-    if (!HEX64.test(f.sha256)) throw new Error(`hashed file ${f.path}: ${JSON.stringify(f.sha256)} is not a SHA-256 in hex`);
+    if (!isSha256Hex(f.sha256)) throw new Error(`hashed file ${f.path}: ${JSON.stringify(f.sha256)} is not a SHA-256 in hex`);
     this.paths.push(f.path);
     this.sizes[n] = f.bytes;
     this.digests.write(f.sha256, 32 * n, 32, 'hex');

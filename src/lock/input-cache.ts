@@ -18,7 +18,7 @@ import { writeFileAtomicSync } from '../core/atomic-write.js';
 import { boundHeap } from '../core/heap.js';
 import { TextWriter } from '../core/text-writer.js';
 import { sha256File } from './hash.js';
-import { HashedFileList } from './hashed-files.js';
+import { HashedFileList, isSha256Hex } from './hashed-files.js';
 import { compareUtf8, inputsManifestHash, relativeInputPath } from './inputs.js';
 import type { LockInputFile, LockInputs } from './lockfile.js';
 
@@ -51,8 +51,6 @@ function entryLine(e: CacheEntry): string {
   return JSON.stringify([e.abs, e.sha256, e.bytes, e.mtimeNs, e.ctimeNs, e.ino]);
 }
 
-const SHA = /^[0-9a-f]{64}$/;
-
 function parseEntry(line: string): CacheEntry | null {
   let v: unknown;
   try {
@@ -62,7 +60,7 @@ function parseEntry(line: string): CacheEntry | null {
   }
   if (!Array.isArray(v) || v.length !== 6) return null;
   const [abs, sha256, bytes, mtimeNs, ctimeNs, ino] = v as unknown[];
-  if (typeof abs !== 'string' || typeof sha256 !== 'string' || !SHA.test(sha256) || typeof bytes !== 'number' || typeof mtimeNs !== 'string' || typeof ctimeNs !== 'string' || typeof ino !== 'number') return null;
+  if (typeof abs !== 'string' || typeof sha256 !== 'string' || !isSha256Hex(sha256) || typeof bytes !== 'number' || typeof mtimeNs !== 'string' || typeof ctimeNs !== 'string' || typeof ino !== 'number') return null;
   return { abs, sha256, bytes, mtimeNs, ctimeNs, ino };
 }
 
